@@ -1,0 +1,52 @@
+# Makefile for truck_accept, built with PGXS.
+#
+#   make && sudo make install        build and install into pg_config's server
+#   make installcheck                pg_regress (sql/) + isolation specs (specs/)
+#   make prove                       pgTAP suite (test/) through pg_prove
+#
+# The test targets run against the server that PGHOST/PGPORT/PGUSER name;
+# scripts/test.sh starts a throwaway one and runs them all.
+
+EXTENSION = truck_accept
+# The version lives in the control file only.
+EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = truck_accept
+OBJS = truck_accept.o
+PGFILEDESC = "truck_accept - hand a contested truck slot to exactly one caller"
+
+DATA = $(wildcard $(EXTENSION)--*.sql)
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+ifeq ($(EXTVERSION),)
+$(error could not read default_version from $(EXTENSION).control)
+endif
+
+PGTAP_DB ?= truck_accept_tap
+PG_PROVE ?= pg_prove
+
+.PHONY: installcheck-regress installcheck-isolation prove
+
+# The two halves of installcheck, so that a failure in one still runs the other.
+installcheck-regress: submake $(REGRESS_PREP)
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+
+installcheck-isolation: submake $(REGRESS_PREP)
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+
+# pgTAP: a fresh database with pgtap and truck_accept, then every test/*.sql.
+prove:
+	dropdb --if-exists $(PGTAP_DB)
+	createdb $(PGTAP_DB)
+	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
+	$(PG_PROVE) -d $(PGTAP_DB) --ext .sql test/

@@ -130,6 +130,80 @@ SELECT pg_catalog.pg_extension_config_dump('truck_accept.vehicles', '');
 SELECT pg_catalog.pg_extension_config_dump('truck_accept.drivers', '');
 SELECT pg_catalog.pg_extension_config_dump('truck_accept.assignments', '');
 
+/*
+ * Every way the tables can disagree with each other, one row per violation;
+ * empty when all is well.  The tests, the demo and the stress tool audit with
+ * it, and a DBA can too.  (A view is parsed once, here, under CREATE
+ * EXTENSION's own search_path, so a caller's search_path cannot change its
+ * operators later.)
+ */
+CREATE VIEW truck_accept.invariant_violations AS
+WITH active AS (
+	SELECT a.* FROM truck_accept.assignments a WHERE a.status = 'active'
+), per_order AS (
+	SELECT a.order_id, pg_catalog.count(*) AS n FROM active a GROUP BY a.order_id
+), per_request AS (
+	SELECT a.truck_request_id, pg_catalog.count(*) AS n FROM active a GROUP BY a.truck_request_id
+), per_vehicle AS (
+	SELECT a.vehicle_id, pg_catalog.count(*) AS n FROM active a GROUP BY a.vehicle_id
+), per_driver AS (
+	SELECT a.driver_id, pg_catalog.count(*) AS n FROM active a
+	WHERE a.driver_id IS NOT NULL GROUP BY a.driver_id
+)
+-- an order's counter is its number of active assignments, within its cap
+SELECT 'order_counter'::text AS invariant, o.id,
+	   pg_catalog.format('trucks_filled %s/%s with %s active assignments',
+						 o.trucks_filled, o.trucks_needed, COALESCE(p.n, 0)) AS detail
+FROM truck_accept.orders o LEFT JOIN per_order p ON p.order_id = o.id
+WHERE o.trucks_filled <> COALESCE(p.n, 0) OR o.trucks_filled > o.trucks_needed
+UNION ALL
+-- an open order's status follows its counter
+SELECT 'order_status', o.id,
+	   pg_catalog.format('status %s with trucks_filled %s/%s',
+						 o.status, o.trucks_filled, o.trucks_needed)
+FROM truck_accept.orders o
+WHERE o.status IN ('searching', 'partially_filled', 'fully_filled')
+  AND o.status <> CASE WHEN o.trucks_filled = 0 THEN 'searching'
+					   WHEN o.trucks_filled < o.trucks_needed THEN 'partially_filled'
+					   ELSE 'fully_filled' END
+UNION ALL
+-- a request is assigned exactly when it has one active assignment
+SELECT 'request_assignment', r.id,
+	   pg_catalog.format('status %s with %s active assignments', r.status, COALESCE(p.n, 0))
+FROM truck_accept.truck_requests r LEFT JOIN per_request p ON p.truck_request_id = r.id
+WHERE (r.status = 'assigned') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- ... and its assigned_* columns describe that assignment
+SELECT 'request_assigned_columns', r.id,
+	   'assigned_* columns differ from the active assignment'
+FROM truck_accept.truck_requests r JOIN active a ON a.truck_request_id = r.id
+WHERE r.assigned_transporter_id IS DISTINCT FROM a.transporter_id
+   OR r.assigned_vehicle_id IS DISTINCT FROM a.vehicle_id
+   OR r.assigned_driver_id IS DISTINCT FROM a.driver_id
+   OR r.order_id IS DISTINCT FROM a.order_id
+UNION ALL
+-- an assignment's vehicle and driver belong to its transporter
+SELECT 'assignment_owner', a.id, 'vehicle or driver of another transporter'
+FROM active a
+	 JOIN truck_accept.vehicles v ON v.id = a.vehicle_id
+	 LEFT JOIN truck_accept.drivers d ON d.id = a.driver_id
+WHERE v.transporter_id <> a.transporter_id OR d.transporter_id <> a.transporter_id
+UNION ALL
+-- a vehicle is in at most one active assignment, and on_trip exactly then
+SELECT 'vehicle_trip', v.id,
+	   pg_catalog.format('status %s with %s active assignments', v.status, COALESCE(p.n, 0))
+FROM truck_accept.vehicles v LEFT JOIN per_vehicle p ON p.vehicle_id = v.id
+WHERE (v.status = 'on_trip') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- a driver likewise
+SELECT 'driver_trip', d.id,
+	   pg_catalog.format('status %s with %s active assignments', d.status, COALESCE(p.n, 0))
+FROM truck_accept.drivers d LEFT JOIN per_driver p ON p.driver_id = d.id
+WHERE (d.status = 'on_trip') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1;
+
+COMMENT ON VIEW truck_accept.invariant_violations IS
+	'one row per broken invariant between orders, requests, vehicles, drivers and assignments; empty when consistent';
+
 CREATE FUNCTION truck_accept.accept_truck_request(
 	request_id uuid,
 	transporter_id uuid,

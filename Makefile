@@ -46,7 +46,7 @@ installcheck-isolation: submake $(REGRESS_PREP)
 
 # pgTAP: a fresh database with pgtap and truck_accept, then every test/*.sql.
 prove:
-	dropdb --if-exists $(PGTAP_DB)
+	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists $(PGTAP_DB)
 	createdb $(PGTAP_DB)
 	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
 	$(PG_PROVE) -d $(PGTAP_DB) --ext .sql test/

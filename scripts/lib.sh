@@ -75,7 +75,10 @@ ta_ensure_deps() {
 	[ -n "$major" ] || ta_die "cannot tell which PostgreSQL major to use"
 
 	[ -x "/usr/lib/postgresql/$major/bin/postgres" ] || need+=("postgresql-$major")
-	[ -f "/usr/lib/postgresql/$major/lib/pgxs/src/makefiles/pgxs.mk" ] &&
+	# server headers and PGXS (pgxs.mk and pg_isolation_regress come with the
+	# client package, so look for the headers)
+	[ -f "/usr/include/postgresql/$major/server/postgres.h" ] &&
+		[ -f "/usr/lib/postgresql/$major/lib/pgxs/src/makefiles/pgxs.mk" ] &&
 		[ -x "/usr/lib/postgresql/$major/lib/pgxs/src/test/isolation/pg_isolation_regress" ] ||
 		need+=("postgresql-server-dev-$major")
 	[ -f "/usr/share/postgresql/$major/extension/pgtap.control" ] || need+=("postgresql-$major-pgtap")

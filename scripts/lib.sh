@@ -28,21 +28,24 @@ ta_as_root() {
 	fi
 }
 
-# The PostgreSQL major: from an installed server's pg_config if there is one,
-# else the version Debian's "postgresql" package would install.
+# The PostgreSQL major: the newest installed server's (asked of its own
+# pg_config), else the one pg_config on PATH reports, else the one Debian's
+# "postgresql" package would install.
 ta_pg_major() {
-	local v d
+	local v d best=
 	for d in /usr/lib/postgresql/*/bin/pg_config; do
 		[ -x "$d" ] || continue
-		v=$("$d" --version | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
-		[ -n "$v" ] && echo "$v"
-	done | sort -n | tail -n 1 | grep . && return 0
-	if command -v pg_config >/dev/null 2>&1; then
-		pg_config --version | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p'
-		return 0
+		v=$("$d" --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
+		if [ -n "$v" ] && { [ -z "$best" ] || [ "$v" -gt "$best" ]; }; then best=$v; fi
+	done
+	if [ -z "$best" ] && command -v pg_config >/dev/null 2>&1; then
+		best=$(pg_config --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
 	fi
-	apt-cache depends postgresql 2>/dev/null |
-		sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1
+	if [ -z "$best" ] && command -v apt-cache >/dev/null 2>&1; then
+		best=$(apt-cache depends postgresql 2>/dev/null |
+			sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+	fi
+	echo "$best"
 }
 
 ta_apt_updated=
@@ -67,10 +70,11 @@ ta_ensure_deps() {
 	[ ${#need[@]} -eq 0 ] || ta_apt_install "${need[@]}"
 	need=()
 
-	major=$(ta_pg_major || true)
+	major=$(ta_pg_major)
 	if [ -z "$major" ]; then
+		# a fresh machine may have no package lists yet
 		ta_apt_install postgresql-common
-		major=$(ta_pg_major || true)
+		major=$(ta_pg_major)
 	fi
 	[ -n "$major" ] || ta_die "cannot tell which PostgreSQL major to use"
 

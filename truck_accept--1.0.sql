@@ -4,9 +4,10 @@
 \echo Use "CREATE EXTENSION truck_accept" to load this file. \quit
 
 /*
- * Every name is schema-qualified, and every function in a default or a
- * constraint is spelled pg_catalog.*, so that nothing on a caller's
- * search_path can stand in for them.  Status columns are text with a CHECK
+ * Every table is schema-qualified, and every function in a default, a
+ * constraint or a view is spelled pg_catalog.*, so that nothing on a caller's
+ * search_path can stand in for them.  (Types and operators here are resolved
+ * once, under CREATE EXTENSION's own search_path.)  Status columns are text with a CHECK
  * constraint (not enum types) so that application drivers can bind plain text
  * parameters to them.
  *

@@ -14,7 +14,8 @@
  *							  the existing assignment is returned (a retry)
  *	 3. already_taken		  assigned to another transporter
  *	 4. request_closed		  request cancelled, expired or completed, or past
- *							  its expires_at (compared with now())
+ *							  its expires_at (at the time of the check, once
+ *							  the request is locked)
  *	 5. order_closed		  order cancelled, expired, completed or fully filled
  *	 6. vehicle_not_found	  7. vehicle_not_owned	8. vehicle_type_mismatch
  *	 9. vehicle_unavailable   (vehicle status is not "available")
@@ -32,7 +33,8 @@
  *
  *		truck_requests -> vehicles -> drivers -> orders
  *
- * The hot order row comes last, so that it is held the shortest time.  One
+ * The hot order row is taken last, so that it is held for the shortest part
+ * of the caller's transaction.  One
  * call locks at most one row of each table, so two calls can never wait for
  * each other in a cycle: the extension's own calls do not deadlock.  (Several
  * calls inside one caller transaction each follow the order, but together
@@ -202,7 +204,9 @@ static const TaPlanDef ta_plan_defs[TA_NUM_PLANS] = {
 	 * touches is already locked by this transaction, so it never waits.  $1
 	 * request, $2 transporter, $3 vehicle, $4 driver (may be NULL: then no
 	 * driver row matches), $5 order, $6 and $7 the order's new counter and
-	 * status.
+	 * status.  The third column counts the rows the updates touched, so that
+	 * a row that an update could not see (row security, say) is an error
+	 * rather than a half-done acceptance.
 	 */
 	[TA_PLAN_ACCEPT] = {
 		"WITH req AS ("
@@ -210,23 +214,27 @@ static const TaPlanDef ta_plan_defs[TA_NUM_PLANS] = {
 		" SET status = 'assigned', assigned_transporter_id = $2,"
 		" assigned_vehicle_id = $3, assigned_driver_id = $4,"
 		" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()"
-		" WHERE r.id OPERATOR(pg_catalog.=) $1),"
+		" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 		" veh AS ("
 		" UPDATE ONLY %1$s.vehicles v"
 		" SET status = 'on_trip', updated_at = pg_catalog.now()"
-		" WHERE v.id OPERATOR(pg_catalog.=) $3),"
+		" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
 		" drv AS ("
 		" UPDATE ONLY %1$s.drivers d"
 		" SET status = 'on_trip', updated_at = pg_catalog.now()"
-		" WHERE d.id OPERATOR(pg_catalog.=) $4),"
+		" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 		" ord AS ("
 		" UPDATE ONLY %1$s.orders o"
 		" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()"
-		" WHERE o.id OPERATOR(pg_catalog.=) $5)"
+		" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)"
 		" INSERT INTO %1$s.assignments"
 		" (truck_request_id, order_id, transporter_id, vehicle_id, driver_id)"
 		" VALUES ($1, $5, $2, $3, $4)"
-		" RETURNING id, trip_id",
+		" RETURNING id, trip_id,"
+		" (SELECT pg_catalog.count(*) FROM req)::int4"
+		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)::int4"
+		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)::int4"
+		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)::int4",
 		7, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID},
 		SPI_OK_INSERT_RETURNING
 	},
@@ -234,6 +242,13 @@ static const TaPlanDef ta_plan_defs[TA_NUM_PLANS] = {
 
 /* Per-backend cache of the prepared statements. */
 static SPIPlanPtr ta_plans[TA_NUM_PLANS];
+
+/*
+ * How many calls of accept_truck_request() are running in this backend: more
+ * than one when a trigger on one of the tables calls it again.  A kept plan
+ * may only be freed when no outer call is still executing it.
+ */
+static int	ta_call_depth = 0;
 
 /* What the call learned about the order; reported whenever the request exists. */
 typedef struct TaOrder
@@ -275,7 +290,9 @@ _PG_init(void)
 
 /*
  * Return the kept plan of a statement, preparing it first if this backend
- * has none or the one it has was invalidated.
+ * has none or the one it has was invalidated.  (An invalidated plan that an
+ * outer call may still be executing is left alone: SPI_execute_plan() then
+ * revalidates it from its fully qualified text.)
  */
 static SPIPlanPtr
 ta_get_plan(TaPlanId id, Oid fn_oid)
@@ -283,7 +300,7 @@ ta_get_plan(TaPlanId id, Oid fn_oid)
 	const TaPlanDef *def = &ta_plan_defs[id];
 	SPIPlanPtr	plan = ta_plans[id];
 
-	if (plan != NULL && !SPI_plan_is_valid(plan))
+	if (plan != NULL && ta_call_depth == 1 && !SPI_plan_is_valid(plan))
 	{
 		SPI_freeplan(plan);
 		ta_plans[id] = plan = NULL;
@@ -448,12 +465,38 @@ ta_queue_notify(const pg_uuid_t *request_id, const TaOrder *order,
 	pfree(buf.data);
 }
 
+static Datum ta_accept(FunctionCallInfo fcinfo);
+
 /*
  * accept_truck_request(request_id uuid, transporter_id uuid, vehicle_id uuid,
  *						driver_id uuid DEFAULT NULL)
  */
 Datum
 accept_truck_request(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	if (PG_NARGS() != 4)
+		elog(ERROR, "accept_truck_request() called with %d arguments, expected 4",
+			 PG_NARGS());
+
+	ta_call_depth++;
+	PG_TRY();
+	{
+		result = ta_accept(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		ta_call_depth--;
+	}
+	PG_END_TRY();
+
+	return result;
+}
+
+/* The body of accept_truck_request(). */
+static Datum
+ta_accept(FunctionCallInfo fcinfo)
 {
 	Oid			fn_oid = fcinfo->flinfo->fn_oid;
 	MemoryContext callercxt = CurrentMemoryContext;
@@ -543,7 +586,7 @@ accept_truck_request(PG_FUNCTION_ARGS)
 		}
 		else if (strcmp(req_status, "searching") != 0 ||
 				 (!expires_isnull &&
-				  DatumGetTimestampTz(expires_at) <= GetCurrentTransactionStartTimestamp()))
+				  DatumGetTimestampTz(expires_at) <= GetCurrentTimestamp()))
 		{
 			outcome = TA_REQUEST_CLOSED;
 			if (strcmp(req_status, "searching") == 0 ||
@@ -650,6 +693,10 @@ accept_truck_request(PG_FUNCTION_ARGS)
 				if (ta_exec(TA_PLAN_ACCEPT, fn_oid, args, arg_nulls) != 1)
 					elog(ERROR, "accepting truck request %s inserted no assignment",
 						 ta_uuid_text(&request_id));
+				if (DatumGetInt32(ta_col(3, &isnull)) != (has_driver ? 4 : 3))
+					elog(ERROR, "accepting truck request %s updated %d rows, expected %d",
+						 ta_uuid_text(&request_id),
+						 DatumGetInt32(ta_col(3, &isnull)), has_driver ? 4 : 3);
 				outcome = TA_ACCEPTED;
 				has_assignment = true;
 				assignment_id = ta_col_uuid(1, &isnull);

@@ -167,11 +167,21 @@ ta_cluster_start() {
 	ta_as_pg "$PG_BINDIR/initdb" -D "$TA_CLUSTER_DIR/data" -U postgres -A trust \
 		-E UTF8 --locale=C.UTF-8 >"$TA_CLUSTER_DIR/initdb.log" 2>&1 ||
 		{ cat "$TA_CLUSTER_DIR/initdb.log" >&2; ta_die "initdb failed"; }
-	ta_as_pg "$PG_BINDIR/pg_ctl" -D "$TA_CLUSTER_DIR/data" -l "$TA_CLUSTER_DIR/server.log" -w \
-		-o "-c listen_addresses='' -k $TA_CLUSTER_DIR -p $port -c max_connections=300 -c fsync=off -c shared_buffers=256MB $*" \
-		start >/dev/null ||
-		{ cat "$TA_CLUSTER_DIR/server.log" >&2; ta_die "server did not start"; }
+	TA_CLUSTER_OPTS="-c listen_addresses='' -k $TA_CLUSTER_DIR -p $port -c max_connections=300 -c fsync=off -c shared_buffers=256MB $*"
+	ta_cluster_up
 
 	export PGHOST=$TA_CLUSTER_DIR PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 	unset PGPASSWORD PGSERVICE PGOPTIONS || true
+}
+
+# (Re)start the throwaway cluster's server with the options it was created with.
+ta_cluster_up() {
+	ta_as_pg "$PG_BINDIR/pg_ctl" -D "$TA_CLUSTER_DIR/data" -l "$TA_CLUSTER_DIR/server.log" -w \
+		-o "$TA_CLUSTER_OPTS" start >/dev/null ||
+		{ tail -n 50 "$TA_CLUSTER_DIR/server.log" >&2; ta_die "server did not start"; }
+}
+
+# Stop the server with the given shutdown mode (fast, immediate ...).
+ta_cluster_down() {
+	ta_as_pg "$PG_BINDIR/pg_ctl" -D "$TA_CLUSTER_DIR/data" -m "$1" -w stop >/dev/null
 }

@@ -3,8 +3,9 @@
 #
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/), the isolation specs (specs/) and
-# the pgTAP suite (test/), prints one summary, stops and removes the cluster,
-# and exits non-zero on any failure.
+# the pgTAP suite (test/), then the short storm and the fault tests (stress/,
+# each on a throwaway cluster of its own), prints one summary, stops and
+# removes the clusters, and exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 
 ta_ensure_deps
@@ -30,8 +31,8 @@ run_suite() {
 	set -e
 	# pg_regress / pg_isolation_regress: "ok 1 - name", "test name ... ok",
 	# "name ... FAILED"; pg_prove: "test/x.sql .. ok", "test/x.sql .. Failed 2/10 subtests"
-	p=$(grep -Ec '(\.\.\. ok|^test/.*\.\. ok)' "$out" || true)
-	f=$(grep -Ec '(\.\.\. FAILED|^test/.*\.\. (Failed|Dubious|No subtests))' "$out" || true)
+	p=$(grep -Ec '(\.\.\. ok|^test/.*\.\. ok|^(storm|faults): PASS)' "$out" || true)
+	f=$(grep -Ec '(\.\.\. FAILED|^test/.*\.\. (Failed|Dubious|No subtests)|^FAIL)' "$out" || true)
 	rm -f "$out"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # the runner failed before it could report a test
@@ -46,6 +47,9 @@ run_suite() {
 run_suite "pg_regress (sql/)" make -s PG_CONFIG="$PG_CONFIG" installcheck-regress
 run_suite "isolation (specs/)" make -s PG_CONFIG="$PG_CONFIG" installcheck-isolation
 run_suite "pgTAP (test/)" make -s PG_CONFIG="$PG_CONFIG" prove
+# the stress tools start throwaway clusters of their own
+run_suite "storm, short form (stress/storm.sh)" "$TA_ROOT/stress/storm.sh"
+run_suite "faults (stress/faults.sh)" "$TA_ROOT/stress/faults.sh"
 
 for d in regression.diffs output_iso/regression.diffs; do
 	if [ -s "$d" ]; then

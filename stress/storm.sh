@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# stress/storm.sh: many real connections race for over-broadcast orders, then
+# an audit of every invariant.  Exits non-zero on any violation or unexpected
+# error.
+#
+#   stress/storm.sh            short form (64 clients, ~10-20 s), part of scripts/test.sh
+#   stress/storm.sh --long     long form (128 clients, minutes)
+#   options: --clients N --orders N --calls-per-order N
+#
+# Starts its own throwaway cluster (log_lock_waits on, deadlock_timeout 1ms,
+# so that every lock wait longer than 1 ms is counted).  Callers: READ
+# COMMITTED through pgbench (70% commit, 20% hold the transaction 3 ms, 10%
+# roll back), and one in eight clients REPEATABLE READ through psql, retrying
+# on error up to 4 tries.  Then a sweep takes every slot the storm left free,
+# and stress/audit.sql checks everything.
+source "$(dirname "$0")/../scripts/lib.sh"
+
+clients=64
+orders=400
+calls_per_order=40
+while [ $# -gt 0 ]; do
+	case $1 in
+		--long) clients=128; orders=4000; calls_per_order=60 ;;
+		--clients) clients=$2; shift ;;
+		--orders) orders=$2; shift ;;
+		--calls-per-order) calls_per_order=$2; shift ;;
+		*) ta_die "unknown option $1" ;;
+	esac
+	shift
+done
+rr_clients=$((clients / 8))
+rc_clients=$((clients - rr_clients))
+total=$((orders * calls_per_order))
+per_client=$(((total + clients - 1) / clients))
+
+ta_ensure_deps
+ta_build_install
+ta_cluster_start -c log_lock_waits=on -c deadlock_timeout=1ms -c max_connections=$((clients + 20))
+here=$TA_ROOT/stress
+work=$(mktemp -d)
+trap 'rm -rf "$work"; ta_cluster_stop' EXIT
+
+ta_log "storm: $orders orders (1-4 trucks, each broadcast as trucks+2 requests), $calls_per_order calls per order, $clients clients ($rc_clients READ COMMITTED via pgbench, $rr_clients REPEATABLE READ via psql)"
+psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -f "$here/setup.sql"
+log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
+
+start=$(date +%s.%N)
+for i in $(seq 1 "$rr_clients"); do
+	"$here/rr_client.sh" "$per_client" 4 &
+done
+set +e
+pgbench -n -M prepared -c "$rc_clients" -j 2 -t "$per_client" --failures-detailed \
+	-f "$here/rc_commit.pgbench@70" -f "$here/rc_hold.pgbench@20" -f "$here/rc_rollback.pgbench@10" \
+	>"$work/pgbench.out" 2>"$work/pgbench.err"
+pgbench_rc=$?
+wait
+set -e
+end=$(date +%s.%N)
+
+waits=$(tail -n +"$log_lines_before" "$TA_CLUSTER_DIR/server.log" | grep -c 'still waiting for' || true)
+aborted=$(grep -c 'aborted' "$work/pgbench.err" || true)
+rc_ser=$(sed -n 's/^number of serialization failures: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+rc_dead=$(sed -n 's/^number of deadlock failures: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+
+echo
+echo "== storm =="
+grep -E '^(number of (transactions|failed)|latency|tps)' "$work/pgbench.out" | sed 's/^/pgbench (READ COMMITTED callers): /'
+printf 'wall time: %.1f s for %d tickets\n' "$(echo "$end - $start" | bc)" "$total"
+echo "lock waits longer than 1 ms (log_lock_waits): $waits"
+echo "READ COMMITTED errors: serialization ${rc_ser:-?}, deadlock ${rc_dead:-?}, clients aborted by other errors $aborted (pgbench exit $pgbench_rc)"
+if [ -s "$work/pgbench.err" ]; then
+	echo "pgbench stderr (first 20 lines):"
+	head -n 20 "$work/pgbench.err"
+fi
+psql -X -q -f "$here/report.sql"
+
+echo "== sweep and audit =="
+psql -X -q -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
+violations=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$work/audit.out")
+
+status=0
+[ "${violations:-x}" = 0 ] || { echo "FAIL: ${violations:-?} invariant violations"; status=1; }
+[ "$pgbench_rc" = 0 ] && [ "$aborted" = 0 ] || { echo "FAIL: READ COMMITTED callers hit errors"; status=1; }
+[ "${rc_ser:-0}" = 0 ] && [ "${rc_dead:-0}" = 0 ] || { echo "FAIL: READ COMMITTED callers saw serialization or deadlock failures"; status=1; }
+[ $status = 0 ] && echo "storm: PASS (0 violations, 0 unexpected errors, 0 deadlocks)"
+exit $status

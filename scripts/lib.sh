@@ -87,7 +87,6 @@ ta_ensure_deps() {
 		need+=("postgresql-server-dev-$major")
 	[ -f "/usr/share/postgresql/$major/extension/pgtap.control" ] || need+=("postgresql-$major-pgtap")
 	command -v pg_prove >/dev/null 2>&1 || need+=(libtap-parser-sourcehandler-pgtap-perl)
-	command -v pgbench >/dev/null 2>&1 || need+=("postgresql-contrib")
 	[ ${#need[@]} -eq 0 ] || ta_apt_install "${need[@]}"
 
 	export PG_MAJOR=$major

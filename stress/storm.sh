@@ -44,7 +44,7 @@ ta_log "storm: $orders orders (1-4 trucks, each broadcast as trucks+2 requests),
 psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -f "$here/setup.sql"
 log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
 
-start=$(date +%s.%N)
+start_ms=$(($(date +%s%N) / 1000000))
 for i in $(seq 1 "$rr_clients"); do
 	"$here/rr_client.sh" "$per_client" 4 &
 done
@@ -55,7 +55,7 @@ pgbench -n -M prepared -c "$rc_clients" -j 2 -t "$per_client" --failures-detaile
 pgbench_rc=$?
 wait
 set -e
-end=$(date +%s.%N)
+end_ms=$(($(date +%s%N) / 1000000))
 
 waits=$(tail -n +"$log_lines_before" "$TA_CLUSTER_DIR/server.log" | grep -c 'still waiting for' || true)
 aborted=$(grep -c 'aborted' "$work/pgbench.err" || true)
@@ -65,7 +65,8 @@ rc_dead=$(sed -n 's/^number of deadlock failures: \([0-9]*\).*/\1/p' "$work/pgbe
 echo
 echo "== storm =="
 grep -E '^(number of (transactions|failed)|latency|tps)' "$work/pgbench.out" | sed 's/^/pgbench (READ COMMITTED callers): /'
-printf 'wall time: %.1f s for %d tickets\n' "$(echo "$end - $start" | bc)" "$total"
+elapsed_ms=$((end_ms - start_ms))
+printf 'wall time: %d.%d s for %d tickets\n' $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100)) "$total"
 echo "lock waits longer than 1 ms (log_lock_waits): $waits"
 echo "READ COMMITTED errors: serialization ${rc_ser:-?}, deadlock ${rc_dead:-?}, clients aborted by other errors $aborted (pgbench exit $pgbench_rc)"
 if [ -s "$work/pgbench.err" ]; then

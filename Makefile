@@ -12,7 +12,7 @@ EXTENSION = truck_accept
 EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = truck_accept
-OBJS = truck_accept.o
+OBJS = truck_accept.o lifecycle.o
 PGFILEDESC = "truck_accept - hand a contested truck slot to exactly one caller"
 
 DATA = $(wildcard $(EXTENSION)--*.sql)

@@ -6,7 +6,11 @@
  *
  * accept_truck_request(request_id, transporter_id, vehicle_id, driver_id)
  * validates and performs a whole acceptance through SPI under row locks, and
- * returns exactly one row whose "outcome" says what happened.
+ * returns exactly one row whose "outcome" says what happened.  This file also
+ * holds what every function of the extension shares (the statement cache,
+ * the SPI helpers, NOTIFY); the rest of the lifecycle (release, cancel,
+ * expire, complete, accept-any, take_events) is in lifecycle.c, under the
+ * same lock order.
  *
  * OUTCOMES, checked in this order; the first that applies is returned:
  *	 1. not_found			  no such request
@@ -24,6 +28,7 @@
  *	13. accepted			  this call won: request assigned, one new active
  *							  assignment, order counter + 1, vehicle and driver
  *							  on_trip, a NOTIFY queued on channel truck_accept
+ *							  (and, from 1.1 on, an "accepted" row in events)
  * A rejection writes nothing.  A malformed call (NULL request, transporter or
  * vehicle) is an ERROR with SQLSTATE 22004, not an outcome.
  *
@@ -34,12 +39,13 @@
  *		truck_requests -> vehicles -> drivers -> orders
  *
  * The hot order row is taken last, so that it is held for the shortest part
- * of the caller's transaction.  One
- * call locks at most one row of each table, so two calls can never wait for
- * each other in a cycle: the extension's own calls do not deadlock.  (Several
- * calls inside one caller transaction each follow the order, but together
- * they can deadlock like any other row locks.)  All writes come after all
- * checks have passed, in a single statement.
+ * of the caller's transaction.  An accept locks at most one row of each
+ * table; the functions that lock several rows of a table (cancel_order,
+ * expire_truck_requests) take them sorted by id.  So no two calls of the
+ * extension can wait for each other in a cycle: its own calls do not
+ * deadlock.  (Several calls inside one caller transaction each follow the
+ * order, but together they can deadlock like any other row locks.)  All
+ * writes come after all checks have passed, in a single statement.
  *
  * ISOLATION.  Under READ COMMITTED each SPI statement takes a fresh
  * snapshot, and a locking read that had to wait returns the latest committed
@@ -60,10 +66,17 @@
  * dropped with it.
  *
  * SPI.  Each statement is prepared once per backend, kept with
- * SPI_keepplan() and revalidated with SPI_plan_is_valid() before reuse.  Every
+ * SPI_keepplan() and revalidated with SPI_plan_is_valid() before reuse (an
+ * invalidated plan is only replaced when no outer call, re-entered from a
+ * trigger, may still be executing it).  Every
  * table is qualified with the extension's schema, found from the catalog,
  * and every operator is written OPERATOR(pg_catalog.=), so that nothing on
  * the caller's search_path can stand in for them.
+ *
+ * VERSIONS.  The SQL function of each extension version points at its own C
+ * symbol (accept_truck_request for 1.0, accept_truck_request_1_1 from 1.1 on,
+ * which also writes the event), so a new library serves an extension that
+ * has not run ALTER EXTENSION UPDATE yet.
  *
  * Copyright (c) 2026, the truck_accept authors
  *
@@ -84,37 +97,23 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "truck_accept.h"
+
 PG_MODULE_MAGIC;
 
-/* Channel of the notification queued for every acceptance. */
+/* Channel of the notifications. */
 #define TA_NOTIFY_CHANNEL "truck_accept"
 
-/* Longest status value in any table, plus the terminator. */
-#define TA_STATUS_LEN 32
-
-/* GUC truck_accept.notify */
-static bool ta_notify = true;
+bool		ta_notify = true;
 
 /*
- * Outcomes, in the order they are checked.  The names are the API.
+ * How many calls of the extension's functions are running in this backend:
+ * more than one when a trigger on one of the tables calls one again.  A kept
+ * plan may only be freed when no outer call is still executing it.
  */
-typedef enum TaOutcome
-{
-	TA_NOT_FOUND,
-	TA_ALREADY_YOURS,
-	TA_ALREADY_TAKEN,
-	TA_REQUEST_CLOSED,
-	TA_ORDER_CLOSED,
-	TA_VEHICLE_NOT_FOUND,
-	TA_VEHICLE_NOT_OWNED,
-	TA_VEHICLE_TYPE_MISMATCH,
-	TA_VEHICLE_UNAVAILABLE,
-	TA_DRIVER_NOT_FOUND,
-	TA_DRIVER_NOT_OWNED,
-	TA_DRIVER_UNAVAILABLE,
-	TA_ACCEPTED
-} TaOutcome;
+static int	ta_call_depth = 0;
 
+/* The outcomes' names (the API) and standard messages. */
 static const char *const ta_outcome_names[] = {
 	[TA_NOT_FOUND] = "not_found",
 	[TA_ALREADY_YOURS] = "already_yours",
@@ -131,138 +130,147 @@ static const char *const ta_outcome_names[] = {
 	[TA_ACCEPTED] = "accepted",
 };
 
-/*
- * The statements, each prepared once per backend.  %1$s is the extension's
- * schema, already quoted.
- */
-typedef enum TaPlanId
-{
-	TA_PLAN_LOCK_REQUEST,
-	TA_PLAN_LOCK_VEHICLE,
-	TA_PLAN_LOCK_DRIVER,
-	TA_PLAN_LOCK_ORDER,
-	TA_PLAN_READ_ORDER,
-	TA_PLAN_READ_ASSIGNMENT,
-	TA_PLAN_ACCEPT,
-	TA_NUM_PLANS
-} TaPlanId;
-
-typedef struct TaPlanDef
-{
-	const char *sql;
-	int			nargs;
-	Oid			argtypes[7];
-	int			expected_rc;	/* SPI_OK_* that success returns */
-} TaPlanDef;
-
-static const TaPlanDef ta_plan_defs[TA_NUM_PLANS] = {
-	[TA_PLAN_LOCK_REQUEST] = {
-		"SELECT r.status, r.order_id, r.vehicle_type,"
-		" r.assigned_transporter_id, r.expires_at"
-		" FROM ONLY %1$s.truck_requests r"
-		" WHERE r.id OPERATOR(pg_catalog.=) $1"
-		" FOR NO KEY UPDATE OF r",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-	[TA_PLAN_LOCK_VEHICLE] = {
-		"SELECT v.transporter_id, v.vehicle_type, v.status"
-		" FROM ONLY %1$s.vehicles v"
-		" WHERE v.id OPERATOR(pg_catalog.=) $1"
-		" FOR NO KEY UPDATE OF v",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-	[TA_PLAN_LOCK_DRIVER] = {
-		"SELECT d.transporter_id, d.status"
-		" FROM ONLY %1$s.drivers d"
-		" WHERE d.id OPERATOR(pg_catalog.=) $1"
-		" FOR NO KEY UPDATE OF d",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-	[TA_PLAN_LOCK_ORDER] = {
-		"SELECT o.trucks_filled, o.trucks_needed, o.status"
-		" FROM ONLY %1$s.orders o"
-		" WHERE o.id OPERATOR(pg_catalog.=) $1"
-		" FOR NO KEY UPDATE OF o",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-	[TA_PLAN_READ_ORDER] = {
-		"SELECT o.trucks_filled, o.trucks_needed, o.status"
-		" FROM ONLY %1$s.orders o"
-		" WHERE o.id OPERATOR(pg_catalog.=) $1",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-	[TA_PLAN_READ_ASSIGNMENT] = {
-		"SELECT a.id, a.trip_id"
-		" FROM ONLY %1$s.assignments a"
-		" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
-		" AND a.status OPERATOR(pg_catalog.=) 'active'",
-		1, {UUIDOID}, SPI_OK_SELECT
-	},
-
-	/*
-	 * All the writes of an acceptance, in one statement.  Every row it
-	 * touches is already locked by this transaction, so it never waits.  $1
-	 * request, $2 transporter, $3 vehicle, $4 driver (may be NULL: then no
-	 * driver row matches), $5 order, $6 and $7 the order's new counter and
-	 * status.  The third column counts the rows the updates touched, so that
-	 * a row that an update could not see (row security, say) is an error
-	 * rather than a half-done acceptance.
-	 */
-	[TA_PLAN_ACCEPT] = {
-		"WITH req AS ("
-		" UPDATE ONLY %1$s.truck_requests r"
-		" SET status = 'assigned', assigned_transporter_id = $2,"
-		" assigned_vehicle_id = $3, assigned_driver_id = $4,"
-		" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()"
-		" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
-		" veh AS ("
-		" UPDATE ONLY %1$s.vehicles v"
-		" SET status = 'on_trip', updated_at = pg_catalog.now()"
-		" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
-		" drv AS ("
-		" UPDATE ONLY %1$s.drivers d"
-		" SET status = 'on_trip', updated_at = pg_catalog.now()"
-		" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
-		" ord AS ("
-		" UPDATE ONLY %1$s.orders o"
-		" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()"
-		" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)"
-		" INSERT INTO %1$s.assignments"
-		" (truck_request_id, order_id, transporter_id, vehicle_id, driver_id)"
-		" VALUES ($1, $5, $2, $3, $4)"
-		" RETURNING id, trip_id,"
-		" (SELECT pg_catalog.count(*) FROM req)::int4"
-		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)::int4"
-		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)::int4"
-		" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)::int4",
-		7, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID},
-		SPI_OK_INSERT_RETURNING
-	},
+static const char *const ta_outcome_messages[] = {
+	[TA_NOT_FOUND] = "No such truck request",
+	[TA_ALREADY_YOURS] = "You have already accepted this request",
+	[TA_ALREADY_TAKEN] = "This request is no longer available",
+	[TA_REQUEST_CLOSED] = "This request is closed",
+	[TA_ORDER_CLOSED] = "This order needs no more trucks",
+	[TA_VEHICLE_NOT_FOUND] = "No such vehicle",
+	[TA_VEHICLE_NOT_OWNED] = "This vehicle belongs to another transporter",
+	[TA_VEHICLE_TYPE_MISMATCH] = "This vehicle is of another type",
+	[TA_VEHICLE_UNAVAILABLE] = "This vehicle is not available",
+	[TA_DRIVER_NOT_FOUND] = "No such driver",
+	[TA_DRIVER_NOT_OWNED] = "This driver works for another transporter",
+	[TA_DRIVER_UNAVAILABLE] = "This driver is not available",
+	[TA_ACCEPTED] = "Truck request accepted",
 };
 
-/* Per-backend cache of the prepared statements. */
-static SPIPlanPtr ta_plans[TA_NUM_PLANS];
+/*
+ * The statements of an acceptance.
+ */
+static TaStatement ta_lock_request = {
+	"SELECT r.status, r.order_id, r.vehicle_type,"
+	" r.assigned_transporter_id, r.expires_at"
+	" FROM ONLY %1$s.truck_requests r"
+	" WHERE r.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF r",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_lock_vehicle = {
+	"SELECT v.transporter_id, v.vehicle_type, v.status"
+	" FROM ONLY %1$s.vehicles v"
+	" WHERE v.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF v",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_lock_driver = {
+	"SELECT d.transporter_id, d.status"
+	" FROM ONLY %1$s.drivers d"
+	" WHERE d.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF d",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_lock_order = {
+	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	" FROM ONLY %1$s.orders o"
+	" WHERE o.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF o",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_read_order = {
+	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	" FROM ONLY %1$s.orders o"
+	" WHERE o.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_read_assignment = {
+	"SELECT a.id, a.trip_id"
+	" FROM ONLY %1$s.assignments a"
+	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
+	" AND a.status OPERATOR(pg_catalog.=) 'active'",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* accept_any: this transporter's active assignment of the order with this vehicle */
+static TaStatement ta_read_own_assignment = {
+	"SELECT a.id, a.trip_id, a.truck_request_id"
+	" FROM ONLY %1$s.assignments a"
+	" WHERE a.vehicle_id OPERATOR(pg_catalog.=) $3"
+	" AND a.status OPERATOR(pg_catalog.=) 'active'"
+	" AND a.order_id OPERATOR(pg_catalog.=) $1"
+	" AND a.transporter_id OPERATOR(pg_catalog.=) $2",
+	3, {UUIDOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+};
 
 /*
- * How many calls of accept_truck_request() are running in this backend: more
- * than one when a trigger on one of the tables calls it again.  A kept plan
- * may only be freed when no outer call is still executing it.
+ * All the writes of an acceptance, in one statement.  Every row it touches is
+ * already locked by this transaction, so it never waits.  $1 request, $2
+ * transporter, $3 vehicle, $4 driver (may be NULL: then no driver row
+ * matches), $5 order, $6 and $7 the order's new counter and status, $8 and $9
+ * the new assignment's id and trip_id, $10 the event's payload.  It returns
+ * how many rows it wrote, so that a row an update could not see (row
+ * security, say) is an error rather than a half-done acceptance.
  */
-static int	ta_call_depth = 0;
+#define TA_ACCEPT_WRITES \
+	"WITH req AS (" \
+	" UPDATE ONLY %1$s.truck_requests r" \
+	" SET status = 'assigned', assigned_transporter_id = $2," \
+	" assigned_vehicle_id = $3, assigned_driver_id = $4," \
+	" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()" \
+	" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
+	" veh AS (" \
+	" UPDATE ONLY %1$s.vehicles v" \
+	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
+	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
+	" drv AS (" \
+	" UPDATE ONLY %1$s.drivers d" \
+	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
+	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
+	" ord AS (" \
+	" UPDATE ONLY %1$s.orders o" \
+	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()" \
+	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
+	" ins AS (" \
+	" INSERT INTO %1$s.assignments" \
+	" (id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)" \
+	" VALUES ($8, $9, $1, $5, $2, $3, $4) RETURNING 1)"
 
-/* What the call learned about the order; reported whenever the request exists. */
-typedef struct TaOrder
-{
-	bool		known;
-	pg_uuid_t	id;
-	int32		trucks_filled;
-	int32		trucks_needed;
-	char		status[TA_STATUS_LEN];
-} TaOrder;
+#define TA_ACCEPT_COUNT \
+	" SELECT ((SELECT pg_catalog.count(*) FROM req)" \
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)" \
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)" \
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)" \
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ins)"
+
+static TaStatement ta_accept_writes = {
+	TA_ACCEPT_WRITES
+	TA_ACCEPT_COUNT ")::pg_catalog.int4",
+	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID,
+	UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_accept_writes_event = {
+	TA_ACCEPT_WRITES ","
+	" ev AS ("
+	" INSERT INTO %1$s.events"
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
+	" VALUES ('accepted', $5, $1, $8, $2, $10::pg_catalog.jsonb) RETURNING 1)"
+	TA_ACCEPT_COUNT
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev))::pg_catalog.int4",
+	10, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID,
+	UUIDOID, UUIDOID, TEXTOID}, SPI_OK_SELECT, 1
+};
 
 void		_PG_init(void);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
+PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
 
 /*
  * Module load: define the GUCs.
@@ -271,7 +279,7 @@ void
 _PG_init(void)
 {
 	DefineCustomBoolVariable("truck_accept.notify",
-							 "Queues a notification on channel \"truck_accept\" for every accepted truck request.",
+							 "Queues a notification on channel \"truck_accept\" for every state change.",
 							 "PostgreSQL delivers it when the transaction commits.  "
 							 "Turn it off where NOTIFY cannot be used, such as "
 							 "transactions that end with PREPARE TRANSACTION.",
@@ -289,74 +297,116 @@ _PG_init(void)
 }
 
 /*
- * Return the kept plan of a statement, preparing it first if this backend
- * has none or the one it has was invalidated.  (An invalidated plan that an
- * outer call may still be executing is left alone: SPI_execute_plan() then
+ * Run an entry point's body.  Checks the number of arguments the SQL
+ * declaration passes, and keeps the re-entry depth (restored on error too).
+ */
+Datum
+ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
+{
+	Datum		result;
+
+	if (PG_NARGS() != nargs)
+		elog(ERROR, "function %u called with %d arguments, expected %d",
+			 fcinfo->flinfo->fn_oid, PG_NARGS(), nargs);
+
+	ta_call_depth++;
+	PG_TRY();
+	{
+		result = body(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		ta_call_depth--;
+	}
+	PG_END_TRY();
+
+	return result;
+}
+
+/* A NULL where the call needs a value is an error: SQLSTATE 22004. */
+void
+ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument \"%s\" must not be null", name)));
+}
+
+/*
+ * Return the kept plan of a statement, preparing it first if this backend has
+ * none or the one it has was invalidated.  (An invalidated plan that an outer
+ * call may still be executing is left alone: SPI_execute_plan() then
  * revalidates it from its fully qualified text.)
  */
 static SPIPlanPtr
-ta_get_plan(TaPlanId id, Oid fn_oid)
+ta_get_plan(TaStatement *st, Oid fn_oid)
 {
-	const TaPlanDef *def = &ta_plan_defs[id];
-	SPIPlanPtr	plan = ta_plans[id];
-
-	if (plan != NULL && ta_call_depth == 1 && !SPI_plan_is_valid(plan))
+	if (st->plan != NULL && ta_call_depth == 1 && !SPI_plan_is_valid(st->plan))
 	{
-		SPI_freeplan(plan);
-		ta_plans[id] = plan = NULL;
+		SPI_freeplan(st->plan);
+		st->plan = NULL;
 	}
 
-	if (plan == NULL)
+	if (st->plan == NULL)
 	{
 		Oid			nspid = get_func_namespace(fn_oid);
 		char	   *nspname = get_namespace_name(nspid);
 		char	   *sql;
+		SPIPlanPtr	plan;
 
 		if (nspname == NULL)
 			elog(ERROR, "cache lookup failed for namespace %u", nspid);
-		sql = psprintf(def->sql, quote_identifier(nspname));
+		sql = psprintf(st->sql, quote_identifier(nspname));
 
-		plan = SPI_prepare(sql, def->nargs, (Oid *) def->argtypes);
+		plan = SPI_prepare(sql, st->nargs, st->argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 				 sql, SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
-		ta_plans[id] = plan;
+		st->plan = plan;
 	}
 
-	return plan;
+	return st->plan;
 }
 
 /*
  * Run a statement and return how many rows it produced.  Statements that
  * lock or write must not run read-only, so none does.
  */
-static uint64
-ta_exec(TaPlanId id, Oid fn_oid, Datum *values, const char *nulls)
+uint64
+ta_exec(TaStatement *st, Oid fn_oid, Datum *values, const char *nulls)
 {
-	SPIPlanPtr	plan = ta_get_plan(id, fn_oid);
+	SPIPlanPtr	plan = ta_get_plan(st, fn_oid);
 	int			rc;
 
 	rc = SPI_execute_plan(plan, values, nulls, false, 0);
-	if (rc != ta_plan_defs[id].expected_rc)
-		elog(ERROR, "SPI_execute_plan returned %s for truck_accept statement %d",
-			 SPI_result_code_string(rc), (int) id);
-	if (SPI_processed > 1)
-		elog(ERROR, "truck_accept statement %d returned " UINT64_FORMAT " rows, expected at most one",
-			 (int) id, SPI_processed);
+	if (rc != st->expected_rc)
+		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
+			 SPI_result_code_string(rc), st->sql);
+	if (st->max_rows > 0 && SPI_processed > (uint64) st->max_rows)
+		elog(ERROR, "\"%s\" returned " UINT64_FORMAT " rows, expected at most %d",
+			 st->sql, SPI_processed, st->max_rows);
 	return SPI_processed;
 }
 
-/* Column "col" (1-based) of the single row the last statement returned. */
-static Datum
-ta_col(int col, bool *isnull)
+/* Column "col" (1-based) of row "row" of the last statement's result. */
+Datum
+ta_row_col(uint64 row, int col, bool *isnull)
 {
-	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
 						 col, isnull);
 }
 
-static pg_uuid_t
+/* Column "col" of the first row. */
+Datum
+ta_col(int col, bool *isnull)
+{
+	return ta_row_col(0, col, isnull);
+}
+
+pg_uuid_t
 ta_col_uuid(int col, bool *isnull)
 {
 	pg_uuid_t	result;
@@ -369,8 +419,19 @@ ta_col_uuid(int col, bool *isnull)
 	return result;
 }
 
+int32
+ta_col_int32(int col)
+{
+	bool		isnull;
+	Datum		d = ta_col(col, &isnull);
+
+	if (isnull)
+		elog(ERROR, "unexpected null in column %d", col);
+	return DatumGetInt32(d);
+}
+
 /* Copy a NOT NULL status column into buf. */
-static void
+void
 ta_col_status(int col, char *buf)
 {
 	bool		isnull;
@@ -381,35 +442,51 @@ ta_col_status(int col, char *buf)
 	text_to_cstring_buffer(DatumGetTextPP(d), buf, TA_STATUS_LEN);
 }
 
-static bool
+bool
 ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b)
 {
 	return memcmp(a->data, b->data, UUID_LEN) == 0;
 }
 
-/* Read the order's counters into *order from the last statement's row. */
-static void
-ta_fetch_order(TaOrder *order)
+char *
+ta_uuid_text(const pg_uuid_t *u)
 {
-	bool		isnull;
+	return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(u)));
+}
 
+/* A palloc'd copy of a uuid, as a Datum that outlives the local. */
+Datum
+ta_uuid_datum(const pg_uuid_t *u)
+{
+	pg_uuid_t  *copy = palloc(sizeof(pg_uuid_t));
+
+	*copy = *u;
+	return UUIDPGetDatum(copy);
+}
+
+/* A random (version 4) uuid, as gen_random_uuid() makes them. */
+void
+ta_new_uuid(pg_uuid_t *u)
+{
+	if (!pg_strong_random(u->data, UUID_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random values")));
+	u->data[6] = (u->data[6] & 0x0f) | 0x40;	/* version 4 */
+	u->data[8] = (u->data[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+}
+
+/* Read an order's counter and status from the last statement's first row. */
+void
+ta_fetch_order(TaOrder *order, int first_col)
+{
 	order->known = true;
-	order->trucks_filled = DatumGetInt32(ta_col(1, &isnull));
-	order->trucks_needed = DatumGetInt32(ta_col(2, &isnull));
-	ta_col_status(3, order->status);
+	order->trucks_filled = ta_col_int32(first_col);
+	order->trucks_needed = ta_col_int32(first_col + 1);
+	ta_col_status(first_col + 2, order->status);
 }
 
-/* Read, without locking, the order a rejected call reports. */
-static void
-ta_read_order(Oid fn_oid, TaOrder *order)
-{
-	Datum		values[1] = {UUIDPGetDatum(&order->id)};
-
-	if (ta_exec(TA_PLAN_READ_ORDER, fn_oid, values, NULL) == 1)
-		ta_fetch_order(order);
-}
-
-static bool
+bool
 ta_order_is_closed(const TaOrder *order)
 {
 	return strcmp(order->status, "cancelled") == 0 ||
@@ -419,13 +496,16 @@ ta_order_is_closed(const TaOrder *order)
 		order->trucks_filled >= order->trucks_needed;
 }
 
-static char *
-ta_uuid_text(const pg_uuid_t *u)
+/* The status of an open order with this counter. */
+const char *
+ta_open_order_status(int32 filled, int32 needed)
 {
-	return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(u)));
+	if (filled <= 0)
+		return "searching";
+	return filled >= needed ? "fully_filled" : "partially_filled";
 }
 
-static void
+void
 ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
 {
 	appendStringInfo(buf, ",\"%s\":", key);
@@ -436,112 +516,302 @@ ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
 }
 
 /*
- * Queue the "accepted" notification.  PostgreSQL sends it when (and only
- * if) the transaction commits.
+ * Queue a notification, if truck_accept.notify is on.  PostgreSQL sends it
+ * when (and only if) the transaction commits.
  */
+void
+ta_notify_payload(const char *payload)
+{
+	if (ta_notify)
+		Async_Notify(TA_NOTIFY_CHANNEL, payload);
+}
+
+/* Read, without locking, the order a rejected call reports. */
 static void
-ta_queue_notify(const pg_uuid_t *request_id, const TaOrder *order,
-				const pg_uuid_t *assignment_id, const pg_uuid_t *trip_id,
-				const pg_uuid_t *transporter_id, const pg_uuid_t *vehicle_id,
-				const pg_uuid_t *driver_id, bool driver_isnull)
+ta_report_order(Oid fn_oid, TaOrder *order)
+{
+	Datum		values[1] = {UUIDPGetDatum(&order->id)};
+
+	if (ta_exec(&ta_read_order, fn_oid, values, NULL) == 1)
+		ta_fetch_order(order, 1);
+}
+
+/*
+ * accept_any: does this transporter already hold a slot of the order with
+ * this vehicle (a retry)?  If so, fill in already_yours.
+ */
+bool
+ta_find_own_assignment(TaAccept *acc)
+{
+	Datum		args[3];
+	bool		isnull;
+
+	args[0] = UUIDPGetDatum(&acc->order.id);
+	args[1] = UUIDPGetDatum(&acc->transporter_id);
+	args[2] = UUIDPGetDatum(&acc->vehicle_id);
+	if (ta_exec(&ta_read_own_assignment, acc->fn_oid, args, NULL) == 0)
+		return false;
+
+	acc->outcome = TA_ALREADY_YOURS;
+	acc->has_assignment = true;
+	acc->assignment_id = ta_col_uuid(1, &isnull);
+	acc->trip_id = ta_col_uuid(2, &isnull);
+	acc->request_id = ta_col_uuid(3, &isnull);
+	acc->has_request = true;
+	ta_report_order(acc->fn_oid, &acc->order);
+	return true;
+}
+
+/* The JSON of an "accepted" event, for NOTIFY and the events table. */
+static char *
+ta_accepted_payload(TaAccept *acc)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"event\":\"accepted\"");
-	ta_json_uuid(&buf, "request_id", request_id, false);
-	ta_json_uuid(&buf, "order_id", &order->id, false);
-	ta_json_uuid(&buf, "assignment_id", assignment_id, false);
-	ta_json_uuid(&buf, "trip_id", trip_id, false);
-	ta_json_uuid(&buf, "transporter_id", transporter_id, false);
-	ta_json_uuid(&buf, "vehicle_id", vehicle_id, false);
-	ta_json_uuid(&buf, "driver_id", driver_id, driver_isnull);
+	ta_json_uuid(&buf, "request_id", &acc->request_id, false);
+	ta_json_uuid(&buf, "order_id", &acc->order.id, false);
+	ta_json_uuid(&buf, "assignment_id", &acc->assignment_id, false);
+	ta_json_uuid(&buf, "trip_id", &acc->trip_id, false);
+	ta_json_uuid(&buf, "transporter_id", &acc->transporter_id, false);
+	ta_json_uuid(&buf, "vehicle_id", &acc->vehicle_id, false);
+	ta_json_uuid(&buf, "driver_id", &acc->driver_id, !acc->has_driver);
 	appendStringInfo(&buf, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
-					 order->trucks_filled, order->trucks_needed);
-	escape_json(&buf, order->status);
+					 acc->order.trucks_filled, acc->order.trucks_needed);
+	escape_json(&buf, acc->order.status);
 	appendStringInfoChar(&buf, '}');
-
-	Async_Notify(TA_NOTIFY_CHANNEL, buf.data);
-	pfree(buf.data);
+	return buf.data;
 }
 
-static Datum ta_accept(FunctionCallInfo fcinfo);
+/*
+ * Steps 2 to 4 of an acceptance, once the request (acc->request_id, of order
+ * acc->order.id, needing vehicles of vehicle_type) is locked and open: lock
+ * the vehicle, the driver and the order, in the global lock order, check
+ * them in the documented order, and write everything at once if all passed.
+ * Runs inside SPI; a message it builds lives in SPI memory.
+ */
+void
+ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
+{
+	Oid			fn_oid = acc->fn_oid;
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		isnull;
+	bool		vehicle_found;
+	pg_uuid_t	vehicle_owner = {{0}};
+	char		vehicle_status[TA_STATUS_LEN] = "";
+	bool		vehicle_type_ok = false;
+	bool		driver_found = false;
+	pg_uuid_t	driver_owner = {{0}};
+	char		driver_status[TA_STATUS_LEN] = "";
+	int32		new_filled;
+	const char *new_status;
+	char	   *payload;
+	int32		written;
+	int32		expected;
+
+	args[0] = UUIDPGetDatum(&acc->vehicle_id);
+	vehicle_found = ta_exec(&ta_lock_vehicle, fn_oid, args, NULL) == 1;
+	if (vehicle_found)
+	{
+		char	   *type;
+
+		vehicle_owner = ta_col_uuid(1, &isnull);
+		type = TextDatumGetCString(ta_col(2, &isnull));
+		vehicle_type_ok = strcmp(type, vehicle_type) == 0;
+		ta_col_status(3, vehicle_status);
+	}
+
+	if (acc->has_driver)
+	{
+		args[0] = UUIDPGetDatum(&acc->driver_id);
+		driver_found = ta_exec(&ta_lock_driver, fn_oid, args, NULL) == 1;
+		if (driver_found)
+		{
+			driver_owner = ta_col_uuid(1, &isnull);
+			ta_col_status(2, driver_status);
+		}
+	}
+
+	args[0] = UUIDPGetDatum(&acc->order.id);
+	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
+		elog(ERROR, "order of truck request %s not found",
+			 ta_uuid_text(&acc->request_id));
+	ta_fetch_order(&acc->order, 1);
+
+	/* Step 3: the checks, in the documented order. */
+	if (ta_order_is_closed(&acc->order))
+	{
+		if (!(acc->any_request && ta_find_own_assignment(acc)))
+			acc->outcome = TA_ORDER_CLOSED;
+		return;
+	}
+	if (!vehicle_found)
+	{
+		acc->outcome = TA_VEHICLE_NOT_FOUND;
+		return;
+	}
+	if (!ta_uuid_eq(&vehicle_owner, &acc->transporter_id))
+	{
+		acc->outcome = TA_VEHICLE_NOT_OWNED;
+		return;
+	}
+	if (!vehicle_type_ok)
+	{
+		acc->outcome = TA_VEHICLE_TYPE_MISMATCH;
+		acc->message = psprintf("This request needs a vehicle of type %s",
+								vehicle_type);
+		return;
+	}
+	if (strcmp(vehicle_status, "available") != 0)
+	{
+		/* accept_any: a busy vehicle may be this very call's earlier win */
+		if (acc->any_request && ta_find_own_assignment(acc))
+			return;
+		acc->outcome = TA_VEHICLE_UNAVAILABLE;
+		acc->message = psprintf("This vehicle is not available (%s)",
+								vehicle_status);
+		return;
+	}
+	if (acc->has_driver && !driver_found)
+	{
+		acc->outcome = TA_DRIVER_NOT_FOUND;
+		return;
+	}
+	if (acc->has_driver && !ta_uuid_eq(&driver_owner, &acc->transporter_id))
+	{
+		acc->outcome = TA_DRIVER_NOT_OWNED;
+		return;
+	}
+	if (acc->has_driver && strcmp(driver_status, "available") != 0)
+	{
+		acc->outcome = TA_DRIVER_UNAVAILABLE;
+		acc->message = psprintf("This driver is not available (%s)",
+								driver_status);
+		return;
+	}
+
+	/* Step 4: every check passed; write it all at once. */
+	new_filled = acc->order.trucks_filled + 1;
+	new_status = ta_open_order_status(new_filled, acc->order.trucks_needed);
+	ta_new_uuid(&acc->assignment_id);
+	ta_new_uuid(&acc->trip_id);
+	acc->order.trucks_filled = new_filled;
+	strlcpy(acc->order.status, new_status, TA_STATUS_LEN);
+	payload = ta_accepted_payload(acc);
+
+	args[0] = UUIDPGetDatum(&acc->request_id);
+	args[1] = UUIDPGetDatum(&acc->transporter_id);
+	args[2] = UUIDPGetDatum(&acc->vehicle_id);
+	args[3] = UUIDPGetDatum(&acc->driver_id);
+	args[4] = UUIDPGetDatum(&acc->order.id);
+	args[5] = Int32GetDatum(new_filled);
+	args[6] = CStringGetTextDatum(new_status);
+	args[7] = UUIDPGetDatum(&acc->assignment_id);
+	args[8] = UUIDPGetDatum(&acc->trip_id);
+	args[9] = CStringGetTextDatum(payload);
+	memset(arg_nulls, ' ', sizeof(arg_nulls));
+	if (!acc->has_driver)
+		arg_nulls[3] = 'n';
+
+	if (ta_exec(acc->with_events ? &ta_accept_writes_event : &ta_accept_writes,
+				fn_oid, args, arg_nulls) != 1)
+		elog(ERROR, "accepting truck request %s returned no row",
+			 ta_uuid_text(&acc->request_id));
+	written = ta_col_int32(1);
+	expected = 4 + (acc->has_driver ? 1 : 0) + (acc->with_events ? 1 : 0);
+	if (written != expected)
+		elog(ERROR, "accepting truck request %s wrote %d rows, expected %d",
+			 ta_uuid_text(&acc->request_id), written, expected);
+
+	acc->outcome = TA_ACCEPTED;
+	acc->has_assignment = true;
+	ta_notify_payload(payload);
+}
+
+/*
+ * Build the result row of accept (and, with the request's id appended, of
+ * accept_any).  Runs after SPI_finish, in the caller's memory.
+ */
+Datum
+ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
+{
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != (with_request_id ? 10 : 9))
+		elog(ERROR, "return type has %d columns, expected %d",
+			 tupdesc->natts, with_request_id ? 10 : 9);
+
+	values[0] = CStringGetTextDatum(ta_outcome_names[acc->outcome]);
+	values[1] = BoolGetDatum(acc->outcome == TA_ACCEPTED ||
+							 acc->outcome == TA_ALREADY_YOURS);
+	if (acc->has_assignment)
+	{
+		values[2] = ta_uuid_datum(&acc->assignment_id);
+		values[3] = ta_uuid_datum(&acc->trip_id);
+	}
+	else
+		nulls[2] = nulls[3] = true;
+
+	if (acc->order.known || acc->outcome != TA_NOT_FOUND)
+		values[4] = ta_uuid_datum(&acc->order.id);
+	else
+		nulls[4] = true;
+
+	if (acc->order.known)
+	{
+		values[5] = Int32GetDatum(acc->order.trucks_filled);
+		values[6] = Int32GetDatum(acc->order.trucks_needed);
+		values[7] = CStringGetTextDatum(acc->order.status);
+	}
+	else
+		nulls[5] = nulls[6] = nulls[7] = true;
+
+	values[8] = CStringGetTextDatum(acc->message ? acc->message :
+									ta_outcome_messages[acc->outcome]);
+
+	if (with_request_id)
+	{
+		if (acc->has_request)
+			values[9] = ta_uuid_datum(&acc->request_id);
+		else
+			nulls[9] = true;
+	}
+
+	tupdesc = BlessTupleDesc(tupdesc);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
 
 /*
  * accept_truck_request(request_id uuid, transporter_id uuid, vehicle_id uuid,
  *						driver_id uuid DEFAULT NULL)
  */
-Datum
-accept_truck_request(PG_FUNCTION_ARGS)
-{
-	Datum		result;
-
-	if (PG_NARGS() != 4)
-		elog(ERROR, "accept_truck_request() called with %d arguments, expected 4",
-			 PG_NARGS());
-
-	ta_call_depth++;
-	PG_TRY();
-	{
-		result = ta_accept(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		ta_call_depth--;
-	}
-	PG_END_TRY();
-
-	return result;
-}
-
-/* The body of accept_truck_request(). */
 static Datum
-ta_accept(FunctionCallInfo fcinfo)
+ta_accept(FunctionCallInfo fcinfo, bool with_events)
 {
-	Oid			fn_oid = fcinfo->flinfo->fn_oid;
 	MemoryContext callercxt = CurrentMemoryContext;
-	pg_uuid_t	request_id;
-	pg_uuid_t	transporter_id;
-	pg_uuid_t	vehicle_id;
-	pg_uuid_t	driver_id;
-	bool		has_driver = !PG_ARGISNULL(3);
-	TaOutcome	outcome;
-	TaOrder		order = {0};
-	bool		has_assignment = false;
-	pg_uuid_t	assignment_id = {{0}};
-	pg_uuid_t	trip_id = {{0}};
-	char	   *message = NULL;
-	TupleDesc	tupdesc;
-	Datum		result[9];
-	bool		result_nulls[9] = {0};
-	Datum		args[7];
-	char		arg_nulls[7];
+	TaAccept	acc = {0};
+	Datum		args[1];
 	bool		isnull;
 
 	/* A malformed call is an error, not an outcome. */
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument \"%s\" must not be null", "request_id")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument \"%s\" must not be null", "transporter_id")));
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument \"%s\" must not be null", "vehicle_id")));
+	ta_require_arg(fcinfo, 0, "request_id");
+	ta_require_arg(fcinfo, 1, "transporter_id");
+	ta_require_arg(fcinfo, 2, "vehicle_id");
 
-	request_id = *PG_GETARG_UUID_P(0);
-	transporter_id = *PG_GETARG_UUID_P(1);
-	vehicle_id = *PG_GETARG_UUID_P(2);
-	if (has_driver)
-		driver_id = *PG_GETARG_UUID_P(3);
-	else
-		memset(&driver_id, 0, sizeof(driver_id));
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	acc.fn_oid = fcinfo->flinfo->fn_oid;
+	acc.with_events = with_events;
+	acc.request_id = *PG_GETARG_UUID_P(0);
+	acc.transporter_id = *PG_GETARG_UUID_P(1);
+	acc.vehicle_id = *PG_GETARG_UUID_P(2);
+	acc.has_driver = !PG_ARGISNULL(3);
+	if (acc.has_driver)
+		acc.driver_id = *PG_GETARG_UUID_P(3);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -550,250 +820,90 @@ ta_accept(FunctionCallInfo fcinfo)
 	 * Step 1: lock the request, and settle everything that depends on the
 	 * request alone.
 	 */
-	args[0] = UUIDPGetDatum(&request_id);
-	if (ta_exec(TA_PLAN_LOCK_REQUEST, fn_oid, args, NULL) == 0)
-		outcome = TA_NOT_FOUND;
+	args[0] = UUIDPGetDatum(&acc.request_id);
+	if (ta_exec(&ta_lock_request, acc.fn_oid, args, NULL) == 0)
+		acc.outcome = TA_NOT_FOUND;
 	else
 	{
 		char		req_status[TA_STATUS_LEN];
-		char	   *req_vehicle_type;
+		char	   *vehicle_type;
 		pg_uuid_t	assigned_to;
 		bool		assigned_isnull;
 		Datum		expires_at;
 		bool		expires_isnull;
 
 		ta_col_status(1, req_status);
-		order.id = ta_col_uuid(2, &isnull);
-		req_vehicle_type = TextDatumGetCString(ta_col(3, &isnull));
+		acc.order.id = ta_col_uuid(2, &isnull);
+		vehicle_type = TextDatumGetCString(ta_col(3, &isnull));
 		assigned_to = ta_col_uuid(4, &assigned_isnull);
 		expires_at = ta_col(5, &expires_isnull);
 
 		if (strcmp(req_status, "assigned") == 0)
 		{
-			if (!assigned_isnull && ta_uuid_eq(&assigned_to, &transporter_id))
+			if (!assigned_isnull && ta_uuid_eq(&assigned_to, &acc.transporter_id))
 			{
-				outcome = TA_ALREADY_YOURS;
-				if (ta_exec(TA_PLAN_READ_ASSIGNMENT, fn_oid, args, NULL) == 1)
+				acc.outcome = TA_ALREADY_YOURS;
+				if (ta_exec(&ta_read_assignment, acc.fn_oid, args, NULL) == 1)
 				{
-					has_assignment = true;
-					assignment_id = ta_col_uuid(1, &isnull);
-					trip_id = ta_col_uuid(2, &isnull);
+					acc.has_assignment = true;
+					acc.assignment_id = ta_col_uuid(1, &isnull);
+					acc.trip_id = ta_col_uuid(2, &isnull);
 				}
 			}
 			else
-				outcome = TA_ALREADY_TAKEN;
-			ta_read_order(fn_oid, &order);
+				acc.outcome = TA_ALREADY_TAKEN;
+			ta_report_order(acc.fn_oid, &acc.order);
 		}
 		else if (strcmp(req_status, "searching") != 0 ||
 				 (!expires_isnull &&
 				  DatumGetTimestampTz(expires_at) <= GetCurrentTimestamp()))
 		{
-			outcome = TA_REQUEST_CLOSED;
+			acc.outcome = TA_REQUEST_CLOSED;
 			if (strcmp(req_status, "searching") == 0 ||
 				strcmp(req_status, "expired") == 0)
-				message = "This request has expired";
+				acc.message = "This request has expired";
 			else if (strcmp(req_status, "cancelled") == 0)
-				message = "This request has been cancelled";
+				acc.message = "This request has been cancelled";
 			else
-				message = "This request has been completed";
-			ta_read_order(fn_oid, &order);
+				acc.message = "This request has been completed";
+			ta_report_order(acc.fn_oid, &acc.order);
 		}
 		else
-		{
-			bool		vehicle_found;
-			pg_uuid_t	vehicle_owner = {{0}};
-			char		vehicle_status[TA_STATUS_LEN] = "";
-			bool		vehicle_type_ok = false;
-			bool		driver_found = false;
-			pg_uuid_t	driver_owner = {{0}};
-			char		driver_status[TA_STATUS_LEN] = "";
-
-			/*
-			 * Step 2: lock the vehicle, the driver and the order, in the
-			 * global lock order, before checking any of them.
-			 */
-			args[0] = UUIDPGetDatum(&vehicle_id);
-			vehicle_found = ta_exec(TA_PLAN_LOCK_VEHICLE, fn_oid, args, NULL) == 1;
-			if (vehicle_found)
-			{
-				char	   *vehicle_type;
-
-				vehicle_owner = ta_col_uuid(1, &isnull);
-				vehicle_type = TextDatumGetCString(ta_col(2, &isnull));
-				vehicle_type_ok = strcmp(vehicle_type, req_vehicle_type) == 0;
-				ta_col_status(3, vehicle_status);
-			}
-
-			if (has_driver)
-			{
-				args[0] = UUIDPGetDatum(&driver_id);
-				driver_found = ta_exec(TA_PLAN_LOCK_DRIVER, fn_oid, args, NULL) == 1;
-				if (driver_found)
-				{
-					driver_owner = ta_col_uuid(1, &isnull);
-					ta_col_status(2, driver_status);
-				}
-			}
-
-			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(TA_PLAN_LOCK_ORDER, fn_oid, args, NULL) != 1)
-				elog(ERROR, "order of truck request %s not found",
-					 ta_uuid_text(&request_id));
-			ta_fetch_order(&order);
-
-			/* Step 3: the checks, in the documented order. */
-			if (ta_order_is_closed(&order))
-				outcome = TA_ORDER_CLOSED;
-			else if (!vehicle_found)
-				outcome = TA_VEHICLE_NOT_FOUND;
-			else if (!ta_uuid_eq(&vehicle_owner, &transporter_id))
-				outcome = TA_VEHICLE_NOT_OWNED;
-			else if (!vehicle_type_ok)
-			{
-				outcome = TA_VEHICLE_TYPE_MISMATCH;
-				message = psprintf("This request needs a vehicle of type %s",
-								   req_vehicle_type);
-			}
-			else if (strcmp(vehicle_status, "available") != 0)
-			{
-				outcome = TA_VEHICLE_UNAVAILABLE;
-				message = psprintf("This vehicle is not available (%s)",
-								   vehicle_status);
-			}
-			else if (has_driver && !driver_found)
-				outcome = TA_DRIVER_NOT_FOUND;
-			else if (has_driver && !ta_uuid_eq(&driver_owner, &transporter_id))
-				outcome = TA_DRIVER_NOT_OWNED;
-			else if (has_driver && strcmp(driver_status, "available") != 0)
-			{
-				outcome = TA_DRIVER_UNAVAILABLE;
-				message = psprintf("This driver is not available (%s)",
-								   driver_status);
-			}
-			else
-			{
-				/* Step 4: every check passed; write it all at once. */
-				int32		new_filled = order.trucks_filled + 1;
-				const char *new_status;
-
-				new_status = new_filled >= order.trucks_needed ?
-					"fully_filled" : "partially_filled";
-
-				args[0] = UUIDPGetDatum(&request_id);
-				args[1] = UUIDPGetDatum(&transporter_id);
-				args[2] = UUIDPGetDatum(&vehicle_id);
-				args[3] = UUIDPGetDatum(&driver_id);
-				args[4] = UUIDPGetDatum(&order.id);
-				args[5] = Int32GetDatum(new_filled);
-				args[6] = CStringGetTextDatum(new_status);
-				memset(arg_nulls, ' ', sizeof(arg_nulls));
-				if (!has_driver)
-					arg_nulls[3] = 'n';
-
-				if (ta_exec(TA_PLAN_ACCEPT, fn_oid, args, arg_nulls) != 1)
-					elog(ERROR, "accepting truck request %s inserted no assignment",
-						 ta_uuid_text(&request_id));
-				if (DatumGetInt32(ta_col(3, &isnull)) != (has_driver ? 4 : 3))
-					elog(ERROR, "accepting truck request %s updated %d rows, expected %d",
-						 ta_uuid_text(&request_id),
-						 DatumGetInt32(ta_col(3, &isnull)), has_driver ? 4 : 3);
-				outcome = TA_ACCEPTED;
-				has_assignment = true;
-				assignment_id = ta_col_uuid(1, &isnull);
-				trip_id = ta_col_uuid(2, &isnull);
-				order.trucks_filled = new_filled;
-				strlcpy(order.status, new_status, TA_STATUS_LEN);
-
-				if (ta_notify)
-					ta_queue_notify(&request_id, &order, &assignment_id,
-									&trip_id, &transporter_id, &vehicle_id,
-									&driver_id, !has_driver);
-			}
-		}
+			ta_accept_locked_request(&acc, vehicle_type);
 	}
 
 	/* Messages built above live in SPI memory: copy before SPI_finish. */
-	if (message != NULL)
-		message = MemoryContextStrdup(callercxt, message);
+	if (acc.message != NULL)
+		acc.message = MemoryContextStrdup(callercxt, acc.message);
 
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 
-	if (message == NULL)
-	{
-		switch (outcome)
-		{
-			case TA_NOT_FOUND:
-				message = "No such truck request";
-				break;
-			case TA_ALREADY_YOURS:
-				message = "You have already accepted this request";
-				break;
-			case TA_ALREADY_TAKEN:
-				message = "This request is no longer available";
-				break;
-			case TA_ORDER_CLOSED:
-				message = "This order needs no more trucks";
-				break;
-			case TA_VEHICLE_NOT_FOUND:
-				message = "No such vehicle";
-				break;
-			case TA_VEHICLE_NOT_OWNED:
-				message = "This vehicle belongs to another transporter";
-				break;
-			case TA_DRIVER_NOT_FOUND:
-				message = "No such driver";
-				break;
-			case TA_DRIVER_NOT_OWNED:
-				message = "This driver works for another transporter";
-				break;
-			case TA_ACCEPTED:
-				message = "Truck request accepted";
-				break;
-			default:
-				elog(ERROR, "no message for truck_accept outcome %d",
-					 (int) outcome);
-		}
-	}
+	return ta_accept_result(fcinfo, &acc, false);
+}
 
-	result[0] = CStringGetTextDatum(ta_outcome_names[outcome]);
-	result[1] = BoolGetDatum(outcome == TA_ACCEPTED ||
-							 outcome == TA_ALREADY_YOURS);
-	if (has_assignment)
-	{
-		pg_uuid_t  *a = palloc(sizeof(pg_uuid_t));
-		pg_uuid_t  *t = palloc(sizeof(pg_uuid_t));
+static Datum
+ta_accept_1_0(FunctionCallInfo fcinfo)
+{
+	return ta_accept(fcinfo, false);
+}
 
-		*a = assignment_id;
-		*t = trip_id;
-		result[2] = UUIDPGetDatum(a);
-		result[3] = UUIDPGetDatum(t);
-	}
-	else
-		result_nulls[2] = result_nulls[3] = true;
+static Datum
+ta_accept_1_1(FunctionCallInfo fcinfo)
+{
+	return ta_accept(fcinfo, true);
+}
 
-	if (outcome != TA_NOT_FOUND)
-	{
-		pg_uuid_t  *o = palloc(sizeof(pg_uuid_t));
+/* truck_accept 1.0's accept_truck_request() */
+Datum
+accept_truck_request(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 4, ta_accept_1_0);
+}
 
-		*o = order.id;
-		result[4] = UUIDPGetDatum(o);
-	}
-	else
-		result_nulls[4] = true;
-
-	if (order.known)
-	{
-		result[5] = Int32GetDatum(order.trucks_filled);
-		result[6] = Int32GetDatum(order.trucks_needed);
-		result[7] = CStringGetTextDatum(order.status);
-	}
-	else
-		result_nulls[5] = result_nulls[6] = result_nulls[7] = true;
-
-	result[8] = CStringGetTextDatum(message);
-
-	tupdesc = BlessTupleDesc(tupdesc);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, result,
-													  result_nulls)));
+/* truck_accept 1.1's accept_truck_request(): also appends an "accepted" event */
+Datum
+accept_truck_request_1_1(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 4, ta_accept_1_1);
 }

@@ -70,6 +70,12 @@ GRANT SELECT, UPDATE ON truck_accept.orders, truck_accept.truck_requests,
 	truck_accept.vehicles, truck_accept.drivers TO truck_accept_app;
 GRANT SELECT, INSERT ON truck_accept.assignments TO truck_accept_app;
 SET ROLE truck_accept_app;
+-- 1.1 also appends an event
+SELECT outcome, accepted FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
+RESET ROLE;
+GRANT INSERT ON truck_accept.events TO truck_accept_app;
+GRANT USAGE ON SEQUENCE truck_accept.events_id_seq TO truck_accept_app;
+SET ROLE truck_accept_app;
 SELECT outcome, accepted FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
 RESET ROLE;
 DROP OWNED BY truck_accept_app;

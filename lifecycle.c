@@ -1,0 +1,1076 @@
+/*-------------------------------------------------------------------------
+ *
+ * lifecycle.c
+ *	  The rest of a truck slot's life (truck_accept 1.1): release, cancel,
+ *	  expire, complete, accept-any, and handing out the events.
+ *
+ * Every function here follows accept's contract (see truck_accept.c): it
+ * locks every row whose state it checks before checking it, FOR NO KEY
+ * UPDATE, in the one global order
+ *
+ *		truck_requests -> vehicles -> drivers -> orders
+ *
+ * taking several rows of one table sorted by id; it returns one row whose
+ * "outcome" says what happened, writes nothing on a rejection, raises only
+ * for a malformed call (NULL arguments: SQLSTATE 22004), and appends one
+ * row per state change to truck_accept.events in the same transaction (and
+ * queues a NOTIFY on channel truck_accept when truck_accept.notify is on).
+ *
+ *	release_truck_request	released | not_found | not_assigned | not_yours
+ *	cancel_order			cancelled | not_found | already_closed
+ *	complete_assignment		completed | not_found | not_active |
+ *							already_completed
+ *	expire_truck_requests	the number of requests it expired; it skips
+ *							(SKIP LOCKED) any request an accept holds, so it
+ *							never waits for one, and never expires a request
+ *							that the accept then wins
+ *	accept_any_truck_request  accept's outcomes, plus the request it took;
+ *							it takes a free request SKIP LOCKED, and only when
+ *							every free one is held by an in-flight accept does
+ *							it wait for one and decide from its outcome, so it
+ *							never says "no slot" while a slot can still be won
+ *	take_events				up to max_count of the oldest events, removed in
+ *							the consumer's transaction, skipping those another
+ *							consumer holds: each event goes to exactly one
+ *							consumer that commits
+ *
+ * Copyright (c) 2026, the truck_accept authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "truck_accept.h"
+
+PG_FUNCTION_INFO_V1(release_truck_request);
+PG_FUNCTION_INFO_V1(cancel_order);
+PG_FUNCTION_INFO_V1(expire_truck_requests);
+PG_FUNCTION_INFO_V1(complete_assignment);
+PG_FUNCTION_INFO_V1(accept_any_truck_request);
+PG_FUNCTION_INFO_V1(take_events);
+
+/* Locks shared by several functions here. */
+static TaStatement lc_lock_request = {
+	"SELECT r.status, r.order_id, r.assigned_transporter_id"
+	" FROM ONLY %1$s.truck_requests r"
+	" WHERE r.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF r",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement lc_lock_vehicle = {
+	"SELECT 1 FROM ONLY %1$s.vehicles v"
+	" WHERE v.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF v",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement lc_lock_driver = {
+	"SELECT 1 FROM ONLY %1$s.drivers d"
+	" WHERE d.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF d",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement lc_lock_order = {
+	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	" FROM ONLY %1$s.orders o"
+	" WHERE o.id OPERATOR(pg_catalog.=) $1"
+	" FOR NO KEY UPDATE OF o",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement lc_read_order = {
+	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	" FROM ONLY %1$s.orders o"
+	" WHERE o.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* The request's active assignment: stable while the request is locked. */
+static TaStatement lc_read_active_assignment = {
+	"SELECT a.id, a.vehicle_id, a.driver_id, a.trip_id"
+	" FROM ONLY %1$s.assignments a"
+	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
+	" AND a.status OPERATOR(pg_catalog.=) 'active'",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* Lock the vehicle and (if any) the driver of an assignment, in order. */
+static void
+lc_lock_vehicle_driver(Oid fn_oid, const pg_uuid_t *vehicle_id,
+					   const pg_uuid_t *driver_id, bool has_driver)
+{
+	Datum		args[1];
+
+	args[0] = UUIDPGetDatum(vehicle_id);
+	ta_exec(&lc_lock_vehicle, fn_oid, args, NULL);
+	if (has_driver)
+	{
+		args[0] = UUIDPGetDatum(driver_id);
+		ta_exec(&lc_lock_driver, fn_oid, args, NULL);
+	}
+}
+
+/* Queue a NOTIFY for every payload (column 1) the last statement returned. */
+static void
+lc_notify_rows(void)
+{
+	uint64		i;
+	bool		isnull;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		d = ta_row_col(i, 1, &isnull);
+
+		if (!isnull)
+			ta_notify_payload(TextDatumGetCString(d));
+	}
+}
+
+/* The first columns of a result row: outcome, flag, then the rest. */
+static TupleDesc
+lc_result_tupdesc(FunctionCallInfo fcinfo, int natts)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != natts)
+		elog(ERROR, "return type has %d columns, expected %d",
+			 tupdesc->natts, natts);
+	return BlessTupleDesc(tupdesc);
+}
+
+/* ---------------------------------------------------------------------------
+ * release_truck_request(request_id uuid, transporter_id uuid)
+ *
+ * The holder backs out: its assignment is released, the request is searching
+ * again with assigned_* cleared, the order's counter goes down by one and its
+ * status follows, the vehicle and driver are available again.
+ * ---------------------------------------------------------------------------
+ */
+static TaStatement rel_writes = {
+	"WITH asg AS ("
+	" UPDATE ONLY %1$s.assignments a"
+	" SET status = 'released', updated_at = pg_catalog.now()"
+	" WHERE a.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
+	" req AS ("
+	" UPDATE ONLY %1$s.truck_requests r"
+	" SET status = 'searching', assigned_transporter_id = NULL,"
+	" assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL,"
+	" updated_at = pg_catalog.now()"
+	" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" veh AS ("
+	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
+	" drv AS ("
+	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
+	" ord AS ("
+	" UPDATE ONLY %1$s.orders o"
+	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()"
+	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
+	" ev AS ("
+	" INSERT INTO %1$s.events"
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
+	" VALUES ('released', $5, $1, $2, $8, $9::pg_catalog.jsonb) RETURNING 1)"
+	" SELECT ((SELECT pg_catalog.count(*) FROM asg)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM req)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev))::pg_catalog.int4",
+	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, UUIDOID,
+	TEXTOID}, SPI_OK_SELECT, 1
+};
+
+static Datum
+lc_release(FunctionCallInfo fcinfo)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	MemoryContext callercxt = CurrentMemoryContext;
+	pg_uuid_t	request_id;
+	pg_uuid_t	transporter_id;
+	const char *outcome;
+	const char *message;
+	TaOrder		order = {0};
+	bool		has_assignment = false;
+	pg_uuid_t	assignment_id = {{0}};
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		isnull;
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+
+	ta_require_arg(fcinfo, 0, "request_id");
+	ta_require_arg(fcinfo, 1, "transporter_id");
+	request_id = *PG_GETARG_UUID_P(0);
+	transporter_id = *PG_GETARG_UUID_P(1);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	args[0] = UUIDPGetDatum(&request_id);
+	if (ta_exec(&lc_lock_request, fn_oid, args, NULL) == 0)
+	{
+		outcome = "not_found";
+		message = "No such truck request";
+	}
+	else
+	{
+		char		status[TA_STATUS_LEN];
+		pg_uuid_t	holder;
+		bool		holder_isnull;
+
+		ta_col_status(1, status);
+		order.id = ta_col_uuid(2, &isnull);
+		holder = ta_col_uuid(3, &holder_isnull);
+
+		if (strcmp(status, "assigned") != 0)
+		{
+			outcome = "not_assigned";
+			message = "This request is not assigned";
+		}
+		else if (holder_isnull || !ta_uuid_eq(&holder, &transporter_id))
+		{
+			outcome = "not_yours";
+			message = "This request is assigned to another transporter";
+		}
+		else if (ta_exec(&lc_read_active_assignment, fn_oid, args, NULL) != 1)
+			elog(ERROR, "assigned truck request %s has no active assignment",
+				 ta_uuid_text(&request_id));
+		else
+		{
+			pg_uuid_t	vehicle_id = ta_col_uuid(2, &isnull);
+			bool		has_driver;
+			pg_uuid_t	driver_id = ta_col_uuid(3, &isnull);
+			pg_uuid_t	trip_id;
+			StringInfoData payload;
+			int32		written;
+
+			has_driver = !isnull;
+			assignment_id = ta_col_uuid(1, &isnull);
+			trip_id = ta_col_uuid(4, &isnull);
+			has_assignment = true;
+
+			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
+			args[0] = UUIDPGetDatum(&order.id);
+			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+				elog(ERROR, "order of truck request %s not found",
+					 ta_uuid_text(&request_id));
+			ta_fetch_order(&order, 1);
+
+			order.trucks_filled--;
+			if (strcmp(order.status, "searching") == 0 ||
+				strcmp(order.status, "partially_filled") == 0 ||
+				strcmp(order.status, "fully_filled") == 0)
+				strlcpy(order.status,
+						ta_open_order_status(order.trucks_filled, order.trucks_needed),
+						TA_STATUS_LEN);
+
+			initStringInfo(&payload);
+			appendStringInfoString(&payload, "{\"event\":\"released\"");
+			ta_json_uuid(&payload, "request_id", &request_id, false);
+			ta_json_uuid(&payload, "order_id", &order.id, false);
+			ta_json_uuid(&payload, "assignment_id", &assignment_id, false);
+			ta_json_uuid(&payload, "trip_id", &trip_id, false);
+			ta_json_uuid(&payload, "transporter_id", &transporter_id, false);
+			ta_json_uuid(&payload, "vehicle_id", &vehicle_id, false);
+			ta_json_uuid(&payload, "driver_id", &driver_id, !has_driver);
+			appendStringInfo(&payload, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
+							 order.trucks_filled, order.trucks_needed);
+			escape_json(&payload, order.status);
+			appendStringInfoChar(&payload, '}');
+
+			args[0] = UUIDPGetDatum(&request_id);
+			args[1] = UUIDPGetDatum(&assignment_id);
+			args[2] = UUIDPGetDatum(&vehicle_id);
+			args[3] = UUIDPGetDatum(&driver_id);
+			args[4] = UUIDPGetDatum(&order.id);
+			args[5] = Int32GetDatum(order.trucks_filled);
+			args[6] = CStringGetTextDatum(order.status);
+			args[7] = UUIDPGetDatum(&transporter_id);
+			args[8] = CStringGetTextDatum(payload.data);
+			memset(arg_nulls, ' ', sizeof(arg_nulls));
+			if (!has_driver)
+				arg_nulls[3] = 'n';
+			ta_exec(&rel_writes, fn_oid, args, arg_nulls);
+			written = ta_col_int32(1);
+			if (written != 5 + (has_driver ? 1 : 0))
+				elog(ERROR, "releasing truck request %s wrote %d rows, expected %d",
+					 ta_uuid_text(&request_id), written, 5 + (has_driver ? 1 : 0));
+			ta_notify_payload(payload.data);
+
+			outcome = "released";
+			message = "Truck request released";
+		}
+		if (!order.known)
+		{
+			args[0] = UUIDPGetDatum(&order.id);
+			if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 1)
+				ta_fetch_order(&order, 1);
+		}
+	}
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	MemoryContextSwitchTo(callercxt);
+
+	tupdesc = lc_result_tupdesc(fcinfo, 8);
+	values[0] = CStringGetTextDatum(outcome);
+	values[1] = BoolGetDatum(strcmp(outcome, "released") == 0);
+	if (has_assignment)
+		values[2] = ta_uuid_datum(&assignment_id);
+	else
+		nulls[2] = true;
+	if (strcmp(outcome, "not_found") != 0)
+		values[3] = ta_uuid_datum(&order.id);
+	else
+		nulls[3] = true;
+	if (order.known)
+	{
+		values[4] = Int32GetDatum(order.trucks_filled);
+		values[5] = Int32GetDatum(order.trucks_needed);
+		values[6] = CStringGetTextDatum(order.status);
+	}
+	else
+		nulls[4] = nulls[5] = nulls[6] = true;
+	values[7] = CStringGetTextDatum(message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+Datum
+release_truck_request(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 2, lc_release);
+}
+
+/* ---------------------------------------------------------------------------
+ * cancel_order(order_id uuid)
+ *
+ * Every searching request and every request with an active assignment is
+ * cancelled, every active assignment too, with its vehicle and driver made
+ * available; the order is cancelled, its counter back to its completed
+ * assignments (zero when none).  Locks: all the order's requests sorted by
+ * id, then the vehicles, then the drivers of its active assignments sorted by
+ * id, then the order.
+ * ---------------------------------------------------------------------------
+ */
+static TaStatement can_lock_requests = {
+	"SELECT r.id FROM ONLY %1$s.truck_requests r"
+	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
+	" ORDER BY r.id FOR NO KEY UPDATE OF r",
+	1, {UUIDOID}, SPI_OK_SELECT, 0
+};
+
+static TaStatement can_lock_vehicles = {
+	"SELECT v.id FROM ONLY %1$s.vehicles v"
+	" WHERE v.id IN (SELECT a.vehicle_id FROM ONLY %1$s.assignments a"
+	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
+	" AND a.status OPERATOR(pg_catalog.=) 'active')"
+	" ORDER BY v.id FOR NO KEY UPDATE OF v",
+	1, {UUIDOID}, SPI_OK_SELECT, 0
+};
+
+static TaStatement can_lock_drivers = {
+	"SELECT d.id FROM ONLY %1$s.drivers d"
+	" WHERE d.id IN (SELECT a.driver_id FROM ONLY %1$s.assignments a"
+	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
+	" AND a.status OPERATOR(pg_catalog.=) 'active')"
+	" ORDER BY d.id FOR NO KEY UPDATE OF d",
+	1, {UUIDOID}, SPI_OK_SELECT, 0
+};
+
+/*
+ * All the writes of a cancellation.  Returns one row per event it appended:
+ * the payload, then (the same on every row) the requests and assignments
+ * cancelled, and the vehicles, drivers and orders updated.
+ */
+static TaStatement can_writes = {
+	"WITH act AS ("
+	" UPDATE ONLY %1$s.assignments a SET status = 'cancelled', updated_at = pg_catalog.now()"
+	" WHERE a.order_id OPERATOR(pg_catalog.=) $1 AND a.status OPERATOR(pg_catalog.=) 'active'"
+	" RETURNING a.id, a.truck_request_id, a.transporter_id, a.vehicle_id, a.driver_id, a.trip_id),"
+	" veh AS ("
+	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" FROM act WHERE v.id OPERATOR(pg_catalog.=) act.vehicle_id RETURNING 1),"
+	" drv AS ("
+	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" FROM act WHERE d.id OPERATOR(pg_catalog.=) act.driver_id RETURNING 1),"
+	" req AS ("
+	" UPDATE ONLY %1$s.truck_requests r SET status = 'cancelled', updated_at = pg_catalog.now()"
+	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
+	" AND r.status OPERATOR(pg_catalog.=) ANY ('{searching,assigned}'::pg_catalog.text[])"
+	" RETURNING 1),"
+	" ord AS ("
+	" UPDATE ONLY %1$s.orders o SET status = 'cancelled', updated_at = pg_catalog.now(),"
+	" trucks_filled = (SELECT pg_catalog.count(*) FROM ONLY %1$s.assignments c"
+	" WHERE c.order_id OPERATOR(pg_catalog.=) $1"
+	" AND c.status OPERATOR(pg_catalog.=) 'completed')::pg_catalog.int4"
+	" WHERE o.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" ev_asg AS ("
+	" INSERT INTO %1$s.events"
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
+	" SELECT 'assignment_cancelled', $1, act.truck_request_id, act.id, act.transporter_id,"
+	" pg_catalog.jsonb_build_object('event', 'assignment_cancelled', 'order_id', $1,"
+	" 'request_id', act.truck_request_id, 'assignment_id', act.id, 'trip_id', act.trip_id,"
+	" 'transporter_id', act.transporter_id, 'vehicle_id', act.vehicle_id,"
+	" 'driver_id', act.driver_id)"
+	" FROM act ORDER BY act.id RETURNING id, payload),"
+	" ev_ord AS ("
+	" INSERT INTO %1$s.events (event_type, order_id, payload)"
+	" SELECT 'order_cancelled', $1,"
+	" pg_catalog.jsonb_build_object('event', 'order_cancelled', 'order_id', $1,"
+	" 'requests_cancelled', (SELECT pg_catalog.count(*) FROM req),"
+	" 'assignments_cancelled', (SELECT pg_catalog.count(*) FROM act))"
+	" RETURNING id, payload)"
+	" SELECT e.payload::pg_catalog.text,"
+	" (SELECT pg_catalog.count(*) FROM req)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM act)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM veh)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM drv)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM ord)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4"
+	" FROM (SELECT * FROM ev_asg UNION ALL SELECT * FROM ev_ord) e ORDER BY e.id",
+	1, {UUIDOID}, SPI_OK_SELECT, 0
+};
+
+static bool
+lc_order_status_is_final(const char *status)
+{
+	return strcmp(status, "cancelled") == 0 ||
+		strcmp(status, "expired") == 0 ||
+		strcmp(status, "completed") == 0;
+}
+
+static Datum
+lc_cancel_order(FunctionCallInfo fcinfo)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	MemoryContext callercxt = CurrentMemoryContext;
+	TaOrder		order = {0};
+	const char *outcome;
+	const char *message;
+	int32		requests_cancelled = 0;
+	int32		assignments_cancelled = 0;
+	Datum		args[1];
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {0};
+
+	ta_require_arg(fcinfo, 0, "order_id");
+	order.id = *PG_GETARG_UUID_P(0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	args[0] = UUIDPGetDatum(&order.id);
+	if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 0)
+	{
+		outcome = "not_found";
+		message = "No such order";
+	}
+	else
+	{
+		ta_fetch_order(&order, 1);
+		if (lc_order_status_is_final(order.status))
+		{
+			outcome = "already_closed";
+			message = "This order is already closed";
+		}
+		else
+		{
+			/* requests, vehicles, drivers, then the order: the lock order */
+			ta_exec(&can_lock_requests, fn_oid, args, NULL);
+			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
+			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
+			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+				elog(ERROR, "order %s vanished", ta_uuid_text(&order.id));
+			ta_fetch_order(&order, 1);
+
+			if (lc_order_status_is_final(order.status))
+			{
+				outcome = "already_closed";
+				message = "This order is already closed";
+			}
+			else
+			{
+				uint64		nevents = ta_exec(&can_writes, fn_oid, args, NULL);
+				int32		veh,
+							drv,
+							ord,
+							with_driver;
+
+				if (nevents < 1)
+					elog(ERROR, "cancelling order %s appended no event",
+						 ta_uuid_text(&order.id));
+				requests_cancelled = ta_col_int32(2);
+				assignments_cancelled = ta_col_int32(3);
+				veh = ta_col_int32(4);
+				drv = ta_col_int32(5);
+				ord = ta_col_int32(6);
+				with_driver = ta_col_int32(7);
+				if (ord != 1 || veh != assignments_cancelled || drv != with_driver ||
+					nevents != (uint64) assignments_cancelled + 1)
+					elog(ERROR, "cancelling order %s wrote inconsistent rows",
+						 ta_uuid_text(&order.id));
+				lc_notify_rows();
+
+				strlcpy(order.status, "cancelled", TA_STATUS_LEN);
+				outcome = "cancelled";
+				message = "Order cancelled";
+			}
+		}
+	}
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	MemoryContextSwitchTo(callercxt);
+
+	tupdesc = lc_result_tupdesc(fcinfo, 6);
+	values[0] = CStringGetTextDatum(outcome);
+	values[1] = BoolGetDatum(strcmp(outcome, "cancelled") == 0);
+	values[2] = Int32GetDatum(requests_cancelled);
+	values[3] = Int32GetDatum(assignments_cancelled);
+	if (order.known)
+		values[4] = CStringGetTextDatum(order.status);
+	else
+		nulls[4] = true;
+	values[5] = CStringGetTextDatum(message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+Datum
+cancel_order(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_cancel_order);
+}
+
+/* ---------------------------------------------------------------------------
+ * expire_truck_requests(as_of timestamptz DEFAULT now())
+ *
+ * Searching requests whose expires_at <= as_of become expired, except those
+ * an in-flight accept holds (SKIP LOCKED: never waited for, never expired
+ * under a winner; a later run takes them if the accept did not win).  Then
+ * every open order with nothing filled, no searching request left and an
+ * expired one becomes expired, again skipping any order someone holds.
+ * Returns how many requests it expired.
+ * ---------------------------------------------------------------------------
+ */
+static TaStatement exp_requests = {
+	"WITH locked AS ("
+	" SELECT r.id FROM ONLY %1$s.truck_requests r"
+	" WHERE r.status OPERATOR(pg_catalog.=) 'searching'"
+	" AND r.expires_at OPERATOR(pg_catalog.<=) $1"
+	" ORDER BY r.id FOR NO KEY UPDATE OF r SKIP LOCKED),"
+	" upd AS ("
+	" UPDATE ONLY %1$s.truck_requests r SET status = 'expired', updated_at = pg_catalog.now()"
+	" FROM locked WHERE r.id OPERATOR(pg_catalog.=) locked.id"
+	" RETURNING r.id, r.order_id, r.expires_at)"
+	" INSERT INTO %1$s.events (event_type, order_id, request_id, payload)"
+	" SELECT 'request_expired', upd.order_id, upd.id,"
+	" pg_catalog.jsonb_build_object('event', 'request_expired', 'request_id', upd.id,"
+	" 'order_id', upd.order_id, 'expires_at', upd.expires_at)"
+	" FROM upd ORDER BY upd.id"
+	" RETURNING payload::pg_catalog.text",
+	1, {TIMESTAMPTZOID}, SPI_OK_INSERT_RETURNING, 0
+};
+
+static TaStatement exp_orders = {
+	"WITH locked AS ("
+	" SELECT o.id FROM ONLY %1$s.orders o"
+	" WHERE o.status OPERATOR(pg_catalog.=) 'searching'"
+	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
+	" AND EXISTS (SELECT 1 FROM ONLY %1$s.truck_requests r"
+	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
+	"  AND r.status OPERATOR(pg_catalog.=) 'expired')"
+	" AND NOT EXISTS (SELECT 1 FROM ONLY %1$s.truck_requests r"
+	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
+	"  AND r.status OPERATOR(pg_catalog.=) 'searching')"
+	" ORDER BY o.id FOR NO KEY UPDATE OF o SKIP LOCKED),"
+	" upd AS ("
+	" UPDATE ONLY %1$s.orders o SET status = 'expired', updated_at = pg_catalog.now()"
+	" FROM locked WHERE o.id OPERATOR(pg_catalog.=) locked.id"
+	" AND o.status OPERATOR(pg_catalog.=) 'searching'"
+	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
+	" RETURNING o.id)"
+	" INSERT INTO %1$s.events (event_type, order_id, payload)"
+	" SELECT 'order_expired', upd.id,"
+	" pg_catalog.jsonb_build_object('event', 'order_expired', 'order_id', upd.id)"
+	" FROM upd ORDER BY upd.id"
+	" RETURNING payload::pg_catalog.text",
+	0, {InvalidOid}, SPI_OK_INSERT_RETURNING, 0
+};
+
+static Datum
+lc_expire(FunctionCallInfo fcinfo)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	Datum		args[1];
+	uint64		expired;
+
+	ta_require_arg(fcinfo, 0, "as_of");
+	args[0] = PG_GETARG_DATUM(0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	expired = ta_exec(&exp_requests, fn_oid, args, NULL);
+	lc_notify_rows();
+	ta_exec(&exp_orders, fn_oid, NULL, NULL);
+	lc_notify_rows();
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+
+	if (expired > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("too many requests expired to count in an integer")));
+	PG_RETURN_INT32((int32) expired);
+}
+
+Datum
+expire_truck_requests(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_expire);
+}
+
+/* ---------------------------------------------------------------------------
+ * complete_assignment(assignment_id uuid)
+ *
+ * The trip is done: the assignment and its request are completed, the
+ * vehicle and driver available; the order is completed when it was fully
+ * filled and this was its last active assignment.
+ * ---------------------------------------------------------------------------
+ */
+static TaStatement cmp_find = {
+	"SELECT a.truck_request_id FROM ONLY %1$s.assignments a"
+	" WHERE a.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* Read under the request's lock, which every change of the assignment takes. */
+static TaStatement cmp_read = {
+	"SELECT a.status, a.order_id, a.vehicle_id, a.driver_id, a.transporter_id, a.trip_id"
+	" FROM ONLY %1$s.assignments a"
+	" WHERE a.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* Under the order's lock: the order's other active assignments. */
+static TaStatement cmp_others = {
+	"SELECT pg_catalog.count(*)::pg_catalog.int4 FROM ONLY %1$s.assignments a"
+	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
+	" AND a.status OPERATOR(pg_catalog.=) 'active'"
+	" AND a.id OPERATOR(pg_catalog.<>) $2",
+	2, {UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement cmp_writes = {
+	"WITH asg AS ("
+	" UPDATE ONLY %1$s.assignments a SET status = 'completed', updated_at = pg_catalog.now()"
+	" WHERE a.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" req AS ("
+	" UPDATE ONLY %1$s.truck_requests r SET status = 'completed', updated_at = pg_catalog.now()"
+	" WHERE r.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
+	" veh AS ("
+	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
+	" drv AS ("
+	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
+	" ord AS ("
+	" UPDATE ONLY %1$s.orders o SET status = 'completed', updated_at = pg_catalog.now()"
+	" WHERE o.id OPERATOR(pg_catalog.=) $5 AND $6 RETURNING 1),"
+	" ev_asg AS ("
+	" INSERT INTO %1$s.events"
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
+	" VALUES ('assignment_completed', $5, $2, $1, $7, $8::pg_catalog.jsonb) RETURNING 1),"
+	" ev_ord AS ("
+	" INSERT INTO %1$s.events (event_type, order_id, payload)"
+	" SELECT 'order_completed', $5, $9::pg_catalog.jsonb WHERE $6 RETURNING 1)"
+	" SELECT ((SELECT pg_catalog.count(*) FROM asg)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM req)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev_asg)"
+	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev_ord))::pg_catalog.int4",
+	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, BOOLOID, UUIDOID, TEXTOID,
+	TEXTOID}, SPI_OK_SELECT, 1
+};
+
+static Datum
+lc_complete(FunctionCallInfo fcinfo)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	MemoryContext callercxt = CurrentMemoryContext;
+	pg_uuid_t	assignment_id;
+	pg_uuid_t	request_id = {{0}};
+	bool		found = false;
+	TaOrder		order = {0};
+	const char *outcome;
+	const char *message;
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		isnull;
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {0};
+
+	ta_require_arg(fcinfo, 0, "assignment_id");
+	assignment_id = *PG_GETARG_UUID_P(0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	args[0] = UUIDPGetDatum(&assignment_id);
+	if (ta_exec(&cmp_find, fn_oid, args, NULL) == 0)
+	{
+		outcome = "not_found";
+		message = "No such assignment";
+	}
+	else
+	{
+		char		status[TA_STATUS_LEN];
+
+		found = true;
+		request_id = ta_col_uuid(1, &isnull);
+
+		/* the request first, then the assignment as it stands under its lock */
+		args[0] = UUIDPGetDatum(&request_id);
+		ta_exec(&lc_lock_request, fn_oid, args, NULL);
+		args[0] = UUIDPGetDatum(&assignment_id);
+		if (ta_exec(&cmp_read, fn_oid, args, NULL) != 1)
+			elog(ERROR, "assignment %s vanished", ta_uuid_text(&assignment_id));
+		ta_col_status(1, status);
+		order.id = ta_col_uuid(2, &isnull);
+
+		if (strcmp(status, "completed") == 0)
+		{
+			outcome = "already_completed";
+			message = "This trip is already completed";
+		}
+		else if (strcmp(status, "active") != 0)
+		{
+			outcome = "not_active";
+			message = psprintf("This assignment is not active (%s)", status);
+		}
+		else
+		{
+			pg_uuid_t	vehicle_id = ta_col_uuid(3, &isnull);
+			pg_uuid_t	driver_id = ta_col_uuid(4, &isnull);
+			bool		has_driver = !isnull;
+			pg_uuid_t	transporter_id = ta_col_uuid(5, &isnull);
+			pg_uuid_t	trip_id = ta_col_uuid(6, &isnull);
+			bool		complete_order;
+			StringInfoData payload;
+			StringInfoData order_payload;
+			int32		written;
+			int32		expected;
+
+			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
+			args[0] = UUIDPGetDatum(&order.id);
+			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+				elog(ERROR, "order of assignment %s not found",
+					 ta_uuid_text(&assignment_id));
+			ta_fetch_order(&order, 1);
+
+			args[1] = UUIDPGetDatum(&assignment_id);
+			ta_exec(&cmp_others, fn_oid, args, NULL);
+			complete_order = ta_col_int32(1) == 0 &&
+				strcmp(order.status, "fully_filled") == 0 &&
+				order.trucks_filled >= order.trucks_needed;
+			if (complete_order)
+				strlcpy(order.status, "completed", TA_STATUS_LEN);
+
+			initStringInfo(&payload);
+			appendStringInfoString(&payload, "{\"event\":\"assignment_completed\"");
+			ta_json_uuid(&payload, "assignment_id", &assignment_id, false);
+			ta_json_uuid(&payload, "request_id", &request_id, false);
+			ta_json_uuid(&payload, "order_id", &order.id, false);
+			ta_json_uuid(&payload, "trip_id", &trip_id, false);
+			ta_json_uuid(&payload, "transporter_id", &transporter_id, false);
+			ta_json_uuid(&payload, "vehicle_id", &vehicle_id, false);
+			ta_json_uuid(&payload, "driver_id", &driver_id, !has_driver);
+			appendStringInfoString(&payload, ",\"order_status\":");
+			escape_json(&payload, order.status);
+			appendStringInfoChar(&payload, '}');
+
+			initStringInfo(&order_payload);
+			appendStringInfoString(&order_payload, "{\"event\":\"order_completed\"");
+			ta_json_uuid(&order_payload, "order_id", &order.id, false);
+			appendStringInfoChar(&order_payload, '}');
+
+			args[0] = UUIDPGetDatum(&assignment_id);
+			args[1] = UUIDPGetDatum(&request_id);
+			args[2] = UUIDPGetDatum(&vehicle_id);
+			args[3] = UUIDPGetDatum(&driver_id);
+			args[4] = UUIDPGetDatum(&order.id);
+			args[5] = BoolGetDatum(complete_order);
+			args[6] = UUIDPGetDatum(&transporter_id);
+			args[7] = CStringGetTextDatum(payload.data);
+			args[8] = CStringGetTextDatum(order_payload.data);
+			memset(arg_nulls, ' ', sizeof(arg_nulls));
+			if (!has_driver)
+				arg_nulls[3] = 'n';
+			ta_exec(&cmp_writes, fn_oid, args, arg_nulls);
+			written = ta_col_int32(1);
+			expected = 4 + (has_driver ? 1 : 0) + (complete_order ? 2 : 0);
+			if (written != expected)
+				elog(ERROR, "completing assignment %s wrote %d rows, expected %d",
+					 ta_uuid_text(&assignment_id), written, expected);
+			ta_notify_payload(payload.data);
+			if (complete_order)
+				ta_notify_payload(order_payload.data);
+
+			outcome = "completed";
+			message = complete_order ? "Trip completed; the order is completed" :
+				"Trip completed";
+		}
+		if (!order.known)
+		{
+			args[0] = UUIDPGetDatum(&order.id);
+			if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 1)
+				ta_fetch_order(&order, 1);
+		}
+	}
+
+	message = MemoryContextStrdup(callercxt, message);
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	MemoryContextSwitchTo(callercxt);
+
+	tupdesc = lc_result_tupdesc(fcinfo, 6);
+	values[0] = CStringGetTextDatum(outcome);
+	values[1] = BoolGetDatum(strcmp(outcome, "completed") == 0);
+	if (found)
+	{
+		values[2] = ta_uuid_datum(&request_id);
+		values[3] = ta_uuid_datum(&order.id);
+	}
+	else
+		nulls[2] = nulls[3] = true;
+	if (order.known)
+		values[4] = CStringGetTextDatum(order.status);
+	else
+		nulls[4] = true;
+	values[5] = CStringGetTextDatum(message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+Datum
+complete_assignment(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_complete);
+}
+
+/* ---------------------------------------------------------------------------
+ * accept_any_truck_request(order_id uuid, transporter_id uuid,
+ *							vehicle_id uuid, driver_id uuid DEFAULT NULL)
+ *
+ * Take any free request of the order.  First the lowest free request nobody
+ * holds (SKIP LOCKED), so that M callers storming K free slots spread over
+ * them instead of queueing.  When every free request is held by an in-flight
+ * accept, wait for the lowest one: if its holder won, the next one is tried
+ * (the locking read skips rows that no longer qualify), if it lost, this call
+ * takes it.  Only when no free request is left at all is the answer
+ * order_closed (the order is full or closed) or request_closed (its remaining
+ * requests are cancelled or expired).  A retry of a call that already won
+ * (same transporter, vehicle and order) gets already_yours.
+ * ---------------------------------------------------------------------------
+ */
+#define ANY_FREE_REQUEST \
+	"SELECT r.id, r.vehicle_type FROM ONLY %1$s.truck_requests r" \
+	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
+	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
+	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)" \
+	" ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
+
+static TaStatement any_take_free = {
+	ANY_FREE_REQUEST " SKIP LOCKED",
+	2, {UUIDOID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement any_wait_free = {
+	ANY_FREE_REQUEST,
+	2, {UUIDOID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
+};
+
+static Datum
+lc_accept_any(FunctionCallInfo fcinfo)
+{
+	MemoryContext callercxt = CurrentMemoryContext;
+	TaAccept	acc = {0};
+	Datum		args[2];
+	bool		isnull;
+
+	ta_require_arg(fcinfo, 0, "order_id");
+	ta_require_arg(fcinfo, 1, "transporter_id");
+	ta_require_arg(fcinfo, 2, "vehicle_id");
+
+	acc.fn_oid = fcinfo->flinfo->fn_oid;
+	acc.with_events = true;
+	acc.any_request = true;
+	acc.order.id = *PG_GETARG_UUID_P(0);
+	acc.transporter_id = *PG_GETARG_UUID_P(1);
+	acc.vehicle_id = *PG_GETARG_UUID_P(2);
+	acc.has_driver = !PG_ARGISNULL(3);
+	if (acc.has_driver)
+		acc.driver_id = *PG_GETARG_UUID_P(3);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	args[0] = UUIDPGetDatum(&acc.order.id);
+	if (ta_exec(&lc_read_order, acc.fn_oid, args, NULL) == 0)
+	{
+		acc.outcome = TA_NOT_FOUND;
+		acc.message = "No such order";
+	}
+	else if (!ta_find_own_assignment(&acc))
+	{
+		uint64		got;
+
+		args[1] = TimestampTzGetDatum(GetCurrentTimestamp());
+		got = ta_exec(&any_take_free, acc.fn_oid, args, NULL);
+		if (got == 0)
+			got = ta_exec(&any_wait_free, acc.fn_oid, args, NULL);
+
+		if (got == 1)
+		{
+			char	   *vehicle_type;
+
+			acc.request_id = ta_col_uuid(1, &isnull);
+			acc.has_request = true;
+			vehicle_type = TextDatumGetCString(ta_col(2, &isnull));
+			ta_accept_locked_request(&acc, vehicle_type);
+		}
+		else if (!ta_find_own_assignment(&acc))
+		{
+			/* no free request left: say why, from the order as it is now */
+			if (ta_exec(&lc_read_order, acc.fn_oid, args, NULL) == 1)
+				ta_fetch_order(&acc.order, 1);
+			if (ta_order_is_closed(&acc.order))
+				acc.outcome = TA_ORDER_CLOSED;
+			else
+			{
+				acc.outcome = TA_REQUEST_CLOSED;
+				acc.message = "No open request is left in this order";
+			}
+		}
+	}
+
+	if (acc.message != NULL)
+		acc.message = MemoryContextStrdup(callercxt, acc.message);
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	MemoryContextSwitchTo(callercxt);
+
+	if (acc.outcome == TA_NOT_FOUND)
+		acc.order.known = false;
+	return ta_accept_result(fcinfo, &acc, true);
+}
+
+Datum
+accept_any_truck_request(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 4, lc_accept_any);
+}
+
+/* ---------------------------------------------------------------------------
+ * take_events(max_count integer) RETURNS SETOF truck_accept.events
+ *
+ * The oldest events nobody else holds, removed in the caller's transaction:
+ * a consumer that rolls back puts them back, one that commits has them alone.
+ * ---------------------------------------------------------------------------
+ */
+static TaStatement take_stmt = {
+	"WITH t AS ("
+	" SELECT e.id FROM ONLY %1$s.events e ORDER BY e.id LIMIT $1"
+	" FOR UPDATE OF e SKIP LOCKED),"
+	" d AS ("
+	" DELETE FROM ONLY %1$s.events e USING t WHERE e.id OPERATOR(pg_catalog.=) t.id"
+	" RETURNING e.*)"
+	" SELECT * FROM d ORDER BY d.id",
+	1, {INT4OID}, SPI_OK_SELECT, 0
+};
+
+static Datum
+lc_take_events(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int32		max_count;
+	TupleDesc	tupdesc;
+	Tuplestorestate *tupstore;
+	MemoryContext oldcxt;
+	Datum		args[1];
+	uint64		i;
+
+	ta_require_arg(fcinfo, 0, "max_count");
+	max_count = PG_GETARG_INT32(0);
+	if (max_count < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument \"%s\" must not be negative", "max_count")));
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	tupdesc = CreateTupleDescCopy(tupdesc);
+	tupstore = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(oldcxt);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	args[0] = Int32GetDatum(max_count);
+	ta_exec(&take_stmt, fcinfo->flinfo->fn_oid, args, NULL);
+	if (SPI_tuptable->tupdesc->natts != tupdesc->natts)
+		elog(ERROR, "events has %d columns, expected %d",
+			 SPI_tuptable->tupdesc->natts, tupdesc->natts);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum	   *values = palloc(sizeof(Datum) * tupdesc->natts);
+		bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
+
+		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+						  values, nulls);
+		tuplestore_putvalues(tupstore, tupdesc, values, nulls);
+	}
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = tupstore;
+	rsinfo->setDesc = tupdesc;
+	return (Datum) 0;
+}
+
+Datum
+take_events(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_take_events);
+}

@@ -1,0 +1,125 @@
+/*-------------------------------------------------------------------------
+ *
+ * truck_accept.h
+ *	  What truck_accept.c and lifecycle.c share: the per-backend cache of
+ *	  prepared statements, the SPI helpers, outcomes and events.
+ *
+ * Copyright (c) 2026, the truck_accept authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef TRUCK_ACCEPT_H
+#define TRUCK_ACCEPT_H
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/uuid.h"
+
+/* Longest status value in any table, plus the terminator. */
+#define TA_STATUS_LEN 32
+
+#define TA_MAX_ARGS 10
+
+/*
+ * One statement, prepared once per backend and kept.  "sql" names the
+ * extension's schema as %1$s.  "max_rows" is 1 for statements that must not
+ * return more than one row, 0 for any number.
+ */
+typedef struct TaStatement
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[TA_MAX_ARGS];
+	int			expected_rc;	/* the SPI_OK_* that success returns */
+	int			max_rows;
+	SPIPlanPtr	plan;			/* kept plan, or NULL */
+} TaStatement;
+
+/* What a call learned about an order; reported whenever it is known. */
+typedef struct TaOrder
+{
+	bool		known;
+	pg_uuid_t	id;
+	int32		trucks_filled;
+	int32		trucks_needed;
+	char		status[TA_STATUS_LEN];
+} TaOrder;
+
+/* GUC truck_accept.notify */
+extern bool ta_notify;
+
+/* Run an entry point's body, keeping the re-entry depth. */
+extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,
+					 Datum (*body) (FunctionCallInfo));
+
+extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
+					  const char *nulls);
+extern Datum ta_col(int col, bool *isnull);
+extern Datum ta_row_col(uint64 row, int col, bool *isnull);
+extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
+extern int32 ta_col_int32(int col);
+extern void ta_col_status(int col, char *buf);
+extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
+extern char *ta_uuid_text(const pg_uuid_t *u);
+extern void ta_new_uuid(pg_uuid_t *u);
+extern Datum ta_uuid_datum(const pg_uuid_t *u);
+extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+
+/* Order helpers */
+extern void ta_fetch_order(TaOrder *order, int first_col);
+extern bool ta_order_is_closed(const TaOrder *order);
+extern const char *ta_open_order_status(int32 filled, int32 needed);
+
+/* JSON payloads and NOTIFY */
+extern void ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u,
+						 bool isnull);
+extern void ta_notify_payload(const char *payload);
+
+/*
+ * accept_truck_request() and accept_any_truck_request() share the part of an
+ * acceptance that follows locking the request.
+ */
+typedef enum TaOutcome
+{
+	TA_NOT_FOUND,
+	TA_ALREADY_YOURS,
+	TA_ALREADY_TAKEN,
+	TA_REQUEST_CLOSED,
+	TA_ORDER_CLOSED,
+	TA_VEHICLE_NOT_FOUND,
+	TA_VEHICLE_NOT_OWNED,
+	TA_VEHICLE_TYPE_MISMATCH,
+	TA_VEHICLE_UNAVAILABLE,
+	TA_DRIVER_NOT_FOUND,
+	TA_DRIVER_NOT_OWNED,
+	TA_DRIVER_UNAVAILABLE,
+	TA_ACCEPTED
+} TaOutcome;
+
+typedef struct TaAccept
+{
+	/* in */
+	Oid			fn_oid;
+	bool		with_events;	/* 1.1 and later: append an "accepted" event */
+	bool		any_request;	/* accept_any: a busy vehicle may be a retry */
+	pg_uuid_t	request_id;
+	pg_uuid_t	transporter_id;
+	pg_uuid_t	vehicle_id;
+	pg_uuid_t	driver_id;
+	bool		has_driver;
+	/* out */
+	TaOutcome	outcome;
+	TaOrder		order;
+	bool		has_request;	/* request_id names the request decided on */
+	bool		has_assignment;
+	pg_uuid_t	assignment_id;
+	pg_uuid_t	trip_id;
+	const char *message;		/* NULL: the outcome's standard message */
+} TaAccept;
+
+extern void ta_accept_locked_request(TaAccept *acc, const char *vehicle_type);
+extern bool ta_find_own_assignment(TaAccept *acc);
+extern Datum ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc,
+							  bool with_request_id);
+
+#endif							/* TRUCK_ACCEPT_H */

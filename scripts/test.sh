@@ -49,6 +49,7 @@ run_suite "isolation (specs/)" make -s PG_CONFIG="$PG_CONFIG" installcheck-isola
 run_suite "pgTAP (test/)" make -s PG_CONFIG="$PG_CONFIG" prove
 # the stress tools start throwaway clusters of their own
 run_suite "storm, short form (stress/storm.sh)" "$TA_ROOT/stress/storm.sh"
+run_suite "mixed lifecycle storm (stress/storm.sh --mixed)" "$TA_ROOT/stress/storm.sh" --mixed
 run_suite "faults (stress/faults.sh)" "$TA_ROOT/stress/faults.sh"
 
 for d in regression.diffs output_iso/regression.diffs; do

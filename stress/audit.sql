@@ -7,18 +7,34 @@ CREATE TEMP TABLE violation (what text, id text, detail text);
 -- the extension's own audit: counters, request/assignment agreement,
 -- vehicles and drivers on_trip exactly when in one active assignment
 INSERT INTO violation SELECT invariant, id::text, detail FROM truck_accept.invariant_violations;
+\if :{?mixed}
+\else
+\set mixed 0
+\endif
+\if :mixed
+-- with releases, completions, cancellations and expiry: no open order is
+-- left with a free slot that could still be won once the sweep has run
+INSERT INTO violation
+SELECT 'slot_left_free', o.id::text, format('%s/%s %s', o.trucks_filled, o.trucks_needed, o.status)
+FROM truck_accept.orders o
+WHERE o.status IN ('searching', 'partially_filled')
+  AND EXISTS (SELECT 1 FROM truck_accept.truck_requests r
+			  WHERE r.order_id = o.id AND r.status = 'searching'
+				AND (r.expires_at IS NULL OR r.expires_at > clock_timestamp() + interval '2 seconds'));
+\else
 -- every order exactly filled once the sweep has run, never over
 INSERT INTO violation
 SELECT 'order_not_exactly_filled', id::text,
 	   format('%s/%s %s', trucks_filled, trucks_needed, status)
 FROM truck_accept.orders WHERE trucks_filled <> trucks_needed OR status <> 'fully_filled';
+\endif
 -- the sweep found every free slot winnable
 INSERT INTO violation
 SELECT 'slot_not_winnable', request_id::text, outcome
 FROM pg_temp.sweep_result WHERE outcome NOT IN ('accepted', 'order_closed');
--- every caller told "accepted" that committed holds an active assignment, and
--- nobody else does (not after a crash: a call's log row is written after its
--- transaction, so a crash between the two loses it)
+-- every caller told "accepted" that committed made exactly one assignment,
+-- and nobody else made any (not after a crash: a call's log row is written
+-- after its transaction, so a crash between the two loses it)
 \if :{?check_answers}
 \else
 \set check_answers 1
@@ -26,10 +42,10 @@ FROM pg_temp.sweep_result WHERE outcome NOT IN ('accepted', 'order_closed');
 \if :check_answers
 INSERT INTO violation
 SELECT 'answers_vs_assignments', NULL,
-	   format('%s committed accepted answers (+%s by the sweep), %s active assignments', c, s, a)
+	   format('%s committed accepted answers (+%s by the sweep), %s assignments', c, s, a)
 FROM (SELECT (SELECT count(*) FROM stress.calls WHERE outcome = 'accepted' AND NOT rolled_back) AS c,
 			 (SELECT count(*) FROM pg_temp.sweep_result WHERE outcome = 'accepted') AS s,
-			 (SELECT count(*) FROM truck_accept.assignments WHERE status = 'active') AS a) x
+			 (SELECT count(*) FROM truck_accept.assignments) AS a) x
 WHERE c + s <> a;
 \endif
 -- READ COMMITTED callers never see an error; REPEATABLE READ ones only 40001
@@ -43,6 +59,41 @@ GROUP BY kind, sqlstate;
 INSERT INTO violation
 SELECT 'deadlock', datname, format('%s deadlocks', deadlocks)
 FROM pg_stat_database WHERE datname = current_database() AND deadlocks > 0;
+
+\if :mixed
+-- events: take what the consumers left, then every state change must have
+-- been handed out exactly once (stress.consumed's key refuses a second copy)
+INSERT INTO stress.consumed
+SELECT id, event_type, assignment_id, order_id, request_id, 'final drain'
+FROM truck_accept.take_events(1000000);
+CREATE TEMP TABLE expected_events AS
+SELECT 'accepted' AS event_type, (SELECT count(*) FROM truck_accept.assignments) AS n
+UNION ALL SELECT 'released', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'released')
+UNION ALL SELECT 'assignment_cancelled', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'cancelled')
+UNION ALL SELECT 'assignment_completed', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'completed')
+UNION ALL SELECT 'order_cancelled', (SELECT count(*) FROM truck_accept.orders WHERE status = 'cancelled')
+UNION ALL SELECT 'order_expired', (SELECT count(*) FROM truck_accept.orders WHERE status = 'expired')
+UNION ALL SELECT 'order_completed', (SELECT count(*) FROM truck_accept.orders WHERE status = 'completed')
+UNION ALL SELECT 'request_expired', (SELECT count(*) FROM truck_accept.truck_requests WHERE status = 'expired');
+INSERT INTO violation
+SELECT 'events', e.event_type, format('%s state changes, %s events delivered', e.n, coalesce(c.n, 0))
+FROM expected_events e
+	 LEFT JOIN (SELECT event_type, count(*) AS n FROM stress.consumed GROUP BY 1) c USING (event_type)
+WHERE e.n <> coalesce(c.n, 0);
+-- each assignment announced by exactly one "accepted" event
+INSERT INTO violation
+SELECT 'events', 'accepted', format('assignment %s announced %s times', a.id, count(c.id))
+FROM truck_accept.assignments a
+	 LEFT JOIN stress.consumed c ON c.assignment_id = a.id AND c.event_type = 'accepted'
+GROUP BY a.id HAVING count(c.id) <> 1;
+\echo 'events handed out (by consumer) and the state changes they stand for'
+SELECT e.event_type, e.n AS state_changes,
+	   count(c.id) FILTER (WHERE c.consumer = 'c1') AS consumer_1,
+	   count(c.id) FILTER (WHERE c.consumer = 'c2') AS consumer_2,
+	   count(c.id) FILTER (WHERE c.consumer = 'final drain') AS final_drain
+FROM expected_events e LEFT JOIN stress.consumed c USING (event_type)
+GROUP BY e.event_type, e.n ORDER BY 1;
+\endif
 
 \echo 'sweep: calls made on the slots the storm left free'
 SELECT outcome, count(*) AS calls FROM pg_temp.sweep_result GROUP BY 1 ORDER BY 1;

@@ -22,7 +22,7 @@ here=$TA_ROOT/stress
 work=$(mktemp -d)
 trap 'rm -rf "$work"; ta_cluster_stop' EXIT
 
-psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -f "$here/setup.sql"
+psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring=0 -f "$here/setup.sql"
 
 status=0
 

@@ -8,6 +8,8 @@ SELECT coalesce(outcome, 'TOTAL') AS outcome,
 	   count(*) FILTER (WHERE kind = 'rc_hold') AS rc_hold,
 	   count(*) FILTER (WHERE kind = 'rc_rollback') AS rc_rollback,
 	   count(*) FILTER (WHERE kind = 'rr_retry') AS rr_retry,
+	   count(*) FILTER (WHERE kind = 'rc_any') AS rc_any,
+	   count(*) FILTER (WHERE kind IN ('release', 'complete', 'cancel', 'expire')) AS lifecycle,
 	   count(*) AS all_calls
 FROM stress.calls WHERE outcome IS DISTINCT FROM 'no_more_orders'
 GROUP BY ROLLUP (outcome) ORDER BY outcome NULLS LAST;

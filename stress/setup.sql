@@ -1,4 +1,5 @@
--- stress/setup.sql: the storm's world.  psql variables: orders, calls_per_order.
+-- stress/setup.sql: the storm's world.  psql variables: orders, calls_per_order,
+-- expiring (per cent of requests that expire within 20 s of the start).
 --
 -- Order n needs 1 + n % 4 trucks and is broadcast as trucks_needed + 2
 -- requests (over-broadcast).  The transporters who call on order n are a
@@ -33,8 +34,10 @@ INSERT INTO truck_accept.orders (id, trucks_needed)
 SELECT id, requests - 2 FROM stress.order_map;
 INSERT INTO stress.request_map
 SELECT o.n, k, gen_random_uuid() FROM stress.order_map o, generate_series(1, o.requests) k;
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
-SELECT r.id, o.id, 'open_17ft' FROM stress.request_map r JOIN stress.order_map o USING (n);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at)
+SELECT r.id, o.id, 'open_17ft',
+	   CASE WHEN random() * 100 < :expiring THEN now() + random() * interval '20 seconds' END
+FROM stress.request_map r JOIN stress.order_map o USING (n);
 
 INSERT INTO stress.transporter_map
 SELECT t, gen_random_uuid() FROM generate_series(0, 2 * :orders + 20) t;
@@ -92,4 +95,102 @@ BEGIN
 	won := (outcome = 'accepted')::int;
 END
 $$;
+/*
+ * The mixed workload (truck_accept 1.1): the other callers of a slot's life.
+ * Each takes a ticket like an accept does, and works near the ticket's order.
+ */
+CREATE FUNCTION stress.call_any(t bigint, OUT outcome text, OUT won int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	s stress.settings;
+	v_n int;
+	v_k int;
+	tr int;
+	oid_ uuid;
+	trid uuid;
+	veh uuid;
+	drv uuid;
+BEGIN
+	SELECT * INTO s FROM stress.settings;
+	v_n := t / s.calls_per_order;
+	IF v_n >= s.orders THEN
+		outcome := 'no_more_orders'; won := 0; RETURN;
+	END IF;
+	SELECT o.id INTO oid_ FROM stress.order_map o WHERE o.n = v_n;
+	tr := 2 * v_n + floor(random() * s.window_size);
+	SELECT m.id INTO trid FROM stress.transporter_map m WHERE m.t = tr;
+	v_k := 1 + floor(random() * 3);
+	SELECT v.id INTO veh FROM stress.vehicle_map v WHERE v.t = tr AND v.k = v_k;
+	IF random() >= 0.2 THEN
+		v_k := 1 + floor(random() * 2);
+		SELECT d.id INTO drv FROM stress.driver_map d WHERE d.t = tr AND d.k = v_k;
+	END IF;
+	SELECT a.outcome INTO outcome
+	FROM truck_accept.accept_any_truck_request(oid_, trid, veh, drv) a;
+	won := (outcome = 'accepted')::int;
+END
+$$;
+
+-- the holder of a random active assignment of the last few orders backs out
+CREATE FUNCTION stress.release_some(t bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	s stress.settings;
+	a record;
+	res text;
+BEGIN
+	SELECT * INTO s FROM stress.settings;
+	SELECT x.truck_request_id, x.transporter_id INTO a
+	FROM truck_accept.assignments x JOIN stress.order_map o ON o.id = x.order_id
+	WHERE o.n BETWEEN t / s.calls_per_order - 3 AND t / s.calls_per_order
+	  AND x.status = 'active'
+	ORDER BY random() LIMIT 1;
+	IF NOT FOUND THEN RETURN 'nothing_to_release'; END IF;
+	SELECT r.outcome INTO res FROM truck_accept.release_truck_request(a.truck_request_id, a.transporter_id) r;
+	RETURN res;
+END
+$$;
+
+-- a trip of an older order ends
+CREATE FUNCTION stress.complete_some(t bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	s stress.settings;
+	a uuid;
+	res text;
+BEGIN
+	SELECT * INTO s FROM stress.settings;
+	SELECT x.id INTO a
+	FROM truck_accept.assignments x JOIN stress.order_map o ON o.id = x.order_id
+	WHERE o.n BETWEEN t / s.calls_per_order - 12 AND t / s.calls_per_order - 2
+	  AND x.status = 'active'
+	ORDER BY random() LIMIT 1;
+	IF NOT FOUND THEN RETURN 'nothing_to_complete'; END IF;
+	SELECT c.outcome INTO res FROM truck_accept.complete_assignment(a) c;
+	RETURN res;
+END
+$$;
+
+-- a customer cancels the order being stormed, or the one before it
+CREATE FUNCTION stress.cancel_some(t bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	s stress.settings;
+	o uuid;
+	res text;
+BEGIN
+	SELECT * INTO s FROM stress.settings;
+	SELECT m.id INTO o FROM stress.order_map m
+	WHERE m.n = t / s.calls_per_order - floor(random() * 2)::int;
+	IF NOT FOUND THEN RETURN 'nothing_to_cancel'; END IF;
+	SELECT c.outcome INTO res FROM truck_accept.cancel_order(o) c;
+	RETURN res;
+END
+$$;
+
+-- what the event consumers took, in their own transactions: a second
+-- delivery of an event would violate the primary key
+CREATE TABLE stress.consumed (id bigint PRIMARY KEY, event_type text NOT NULL,
+							  assignment_id uuid, order_id uuid, request_id uuid,
+							  consumer text);
 ANALYZE;

@@ -5,6 +5,12 @@
 #
 #   stress/storm.sh            short form (64 clients, ~10-20 s), part of scripts/test.sh
 #   stress/storm.sh --long     long form (128 clients, minutes)
+#   stress/storm.sh --mixed    the whole lifecycle at once (also part of scripts/test.sh):
+#                              accept and accept_any callers, holders releasing,
+#                              trips completing, customers cancelling, the expiry
+#                              job, 10% of requests expiring during the run, and
+#                              two event consumers (take_events) whose haul must
+#                              match the state exactly: no event lost or doubled
 #   options: --clients N --orders N --calls-per-order N
 #
 # Starts its own throwaway cluster (log_lock_waits on, deadlock_timeout 1ms,
@@ -18,9 +24,11 @@ source "$(dirname "$0")/../scripts/lib.sh"
 clients=64
 orders=400
 calls_per_order=40
+mixed=0
 while [ $# -gt 0 ]; do
 	case $1 in
 		--long) clients=128; orders=4000; calls_per_order=60 ;;
+		--mixed) mixed=1 ;;
 		--clients) clients=$2; shift ;;
 		--orders) orders=$2; shift ;;
 		--calls-per-order) calls_per_order=$2; shift ;;
@@ -40,9 +48,37 @@ here=$TA_ROOT/stress
 work=$(mktemp -d)
 trap 'rm -rf "$work"; ta_cluster_stop' EXIT
 
-ta_log "storm: $orders orders (1-4 trucks, each broadcast as trucks+2 requests), $calls_per_order calls per order, $clients clients ($rc_clients READ COMMITTED via pgbench, $rr_clients REPEATABLE READ via psql)"
-psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -f "$here/setup.sql"
+if [ $mixed = 1 ]; then
+	scripts=(-f "$here/rc_commit.pgbench@450" -f "$here/rc_hold.pgbench@120" -f "$here/rc_rollback.pgbench@80"
+		-f "$here/rc_any.pgbench@180" -f "$here/rc_release.pgbench@70" -f "$here/rc_complete.pgbench@80"
+		-f "$here/rc_cancel.pgbench@10" -f "$here/rc_expire.pgbench@10")
+	expiring=10
+	what="mixed lifecycle storm"
+else
+	scripts=(-f "$here/rc_commit.pgbench@70" -f "$here/rc_hold.pgbench@20" -f "$here/rc_rollback.pgbench@10")
+	expiring=0
+	what="storm"
+fi
+ta_log "$what: $orders orders (1-4 trucks, each broadcast as trucks+2 requests), $calls_per_order calls per order, $clients clients ($rc_clients READ COMMITTED via pgbench, $rr_clients REPEATABLE READ via psql)"
+psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring="$expiring" -f "$here/setup.sql"
 log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
+
+# event consumers: each takes up to 50 events per transaction and records
+# them; a second delivery of one event would violate stress.consumed's key
+consumer() {
+	while [ ! -f "$work/stop" ]; do
+		echo "BEGIN; INSERT INTO stress.consumed SELECT id, event_type, assignment_id, order_id, request_id, '$1' FROM truck_accept.take_events(50); COMMIT;"
+		sleep 0.02
+	done | psql -X -q -v ON_ERROR_STOP=1 -o /dev/null 2>"$work/consumer.$1.err"
+	echo $? >"$work/consumer.$1.rc"
+}
+consumer_pids=()
+if [ $mixed = 1 ]; then
+	for c in c1 c2; do
+		consumer $c &
+		consumer_pids+=($!)
+	done
+fi
 
 start_ms=$(($(date +%s%N) / 1000000))
 for i in $(seq 1 "$rr_clients"); do
@@ -50,11 +86,20 @@ for i in $(seq 1 "$rr_clients"); do
 done
 set +e
 pgbench -n -M prepared -c "$rc_clients" -j 2 -t "$per_client" --failures-detailed \
-	-f "$here/rc_commit.pgbench@70" -f "$here/rc_hold.pgbench@20" -f "$here/rc_rollback.pgbench@10" \
-	>"$work/pgbench.out" 2>"$work/pgbench.err"
+	"${scripts[@]}" >"$work/pgbench.out" 2>"$work/pgbench.err"
 pgbench_rc=$?
+touch "$work/stop"
 wait
 set -e
+consumers_ok=1
+for c in "$work"/consumer.*.rc; do
+	[ -e "$c" ] || continue
+	if [ "$(cat "$c")" != 0 ]; then
+		consumers_ok=0
+		echo "event consumer $(basename "$c" .rc) failed:"
+		cat "${c%.rc}.err"
+	fi
+done
 end_ms=$(($(date +%s%N) / 1000000))
 
 waits=$(tail -n +"$log_lines_before" "$TA_CLUSTER_DIR/server.log" | grep -c 'still waiting for' || true)
@@ -76,12 +121,13 @@ fi
 psql -X -q -f "$here/report.sql"
 
 echo "== sweep and audit =="
-psql -X -q -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
+psql -X -q -v mixed="$mixed" -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
 violations=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$work/audit.out")
 
 status=0
 [ "${violations:-x}" = 0 ] || { echo "FAIL: ${violations:-?} invariant violations"; status=1; }
 [ "$pgbench_rc" = 0 ] && [ "$aborted" = 0 ] || { echo "FAIL: READ COMMITTED callers hit errors"; status=1; }
 [ "${rc_ser:-0}" = 0 ] && [ "${rc_dead:-0}" = 0 ] || { echo "FAIL: READ COMMITTED callers saw serialization or deadlock failures"; status=1; }
-[ $status = 0 ] && echo "storm: PASS (0 violations, 0 unexpected errors, 0 deadlocks)"
+[ $consumers_ok = 1 ] || { echo "FAIL: an event consumer failed"; status=1; }
+[ $status = 0 ] && echo "storm: PASS ($what: 0 violations, 0 unexpected errors, 0 deadlocks)"
 exit $status

@@ -1,6 +1,6 @@
 -- stress/sweep.sql: after the storm, the first willing caller must win every
--- slot the storm left free.  For each searching request of an order that is
--- not full, one call with a free open_17ft truck (and a free driver of the
+-- slot the storm left free.  For each searching, unexpired request of an
+-- order that is not full, one call with a free open_17ft truck (and a free driver of the
 -- same transporter, when there is one).  Anything but accepted or
 -- order_closed means a slot was stuck: reported as a violation.
 \set ON_ERROR_STOP 1
@@ -16,6 +16,7 @@ BEGIN
 		SELECT q.id, q.order_id FROM truck_accept.truck_requests q
 		JOIN truck_accept.orders o ON o.id = q.order_id
 		WHERE q.status = 'searching' AND o.status IN ('searching', 'partially_filled')
+		  AND (q.expires_at IS NULL OR q.expires_at > clock_timestamp() + interval '2 seconds')
 		ORDER BY q.order_id, q.id
 	LOOP
 		SELECT x.id, x.transporter_id INTO v FROM truck_accept.vehicles x

@@ -70,35 +70,6 @@ static TaStatement lc_lock_request = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement lc_lock_vehicle = {
-	"SELECT 1 FROM ONLY %1$s.vehicles v"
-	" WHERE v.id OPERATOR(pg_catalog.=) $1"
-	" FOR NO KEY UPDATE OF v",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
-};
-
-static TaStatement lc_lock_driver = {
-	"SELECT 1 FROM ONLY %1$s.drivers d"
-	" WHERE d.id OPERATOR(pg_catalog.=) $1"
-	" FOR NO KEY UPDATE OF d",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
-};
-
-static TaStatement lc_lock_order = {
-	"SELECT o.trucks_filled, o.trucks_needed, o.status"
-	" FROM ONLY %1$s.orders o"
-	" WHERE o.id OPERATOR(pg_catalog.=) $1"
-	" FOR NO KEY UPDATE OF o",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
-};
-
-static TaStatement lc_read_order = {
-	"SELECT o.trucks_filled, o.trucks_needed, o.status"
-	" FROM ONLY %1$s.orders o"
-	" WHERE o.id OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
-};
-
 /* The request's active assignment: stable while the request is locked. */
 static TaStatement lc_read_active_assignment = {
 	"SELECT a.id, a.vehicle_id, a.driver_id, a.trip_id"
@@ -116,11 +87,11 @@ lc_lock_vehicle_driver(Oid fn_oid, const pg_uuid_t *vehicle_id,
 	Datum		args[1];
 
 	args[0] = UUIDPGetDatum(vehicle_id);
-	ta_exec(&lc_lock_vehicle, fn_oid, args, NULL);
+	ta_exec(&ta_lock_vehicle, fn_oid, args, NULL);
 	if (has_driver)
 	{
 		args[0] = UUIDPGetDatum(driver_id);
-		ta_exec(&lc_lock_driver, fn_oid, args, NULL);
+		ta_exec(&ta_lock_driver, fn_oid, args, NULL);
 	}
 }
 
@@ -269,7 +240,7 @@ lc_release(FunctionCallInfo fcinfo)
 
 			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
 			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 				elog(ERROR, "order of truck request %s not found",
 					 ta_uuid_text(&request_id));
 			ta_fetch_order(&order, 1);
@@ -321,7 +292,7 @@ lc_release(FunctionCallInfo fcinfo)
 		if (!order.known)
 		{
 			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 1)
+			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
 				ta_fetch_order(&order, 1);
 		}
 	}
@@ -479,7 +450,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_connect failed");
 
 	args[0] = UUIDPGetDatum(&order.id);
-	if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 0)
+	if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 0)
 	{
 		outcome = "not_found";
 		message = "No such order";
@@ -498,7 +469,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 			ta_exec(&can_lock_requests, fn_oid, args, NULL);
 			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
 			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
-			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 				elog(ERROR, "order %s vanished", ta_uuid_text(&order.id));
 			ta_fetch_order(&order, 1);
 
@@ -786,7 +757,7 @@ lc_complete(FunctionCallInfo fcinfo)
 
 			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
 			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&lc_lock_order, fn_oid, args, NULL) != 1)
+			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 				elog(ERROR, "order of assignment %s not found",
 					 ta_uuid_text(&assignment_id));
 			ta_fetch_order(&order, 1);
@@ -846,7 +817,7 @@ lc_complete(FunctionCallInfo fcinfo)
 		if (!order.known)
 		{
 			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&lc_read_order, fn_oid, args, NULL) == 1)
+			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
 				ta_fetch_order(&order, 1);
 		}
 	}
@@ -938,7 +909,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_connect failed");
 
 	args[0] = UUIDPGetDatum(&acc.order.id);
-	if (ta_exec(&lc_read_order, acc.fn_oid, args, NULL) == 0)
+	if (ta_exec(&ta_read_order, acc.fn_oid, args, NULL) == 0)
 	{
 		acc.outcome = TA_NOT_FOUND;
 		acc.message = "No such order";
@@ -964,7 +935,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		else if (!ta_find_own_assignment(&acc))
 		{
 			/* no free request left: say why, from the order as it is now */
-			if (ta_exec(&lc_read_order, acc.fn_oid, args, NULL) == 1)
+			if (ta_exec(&ta_read_order, acc.fn_oid, args, NULL) == 1)
 				ta_fetch_order(&acc.order, 1);
 			if (ta_order_is_closed(&acc.order))
 				acc.outcome = TA_ORDER_CLOSED;

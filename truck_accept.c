@@ -147,7 +147,8 @@ static const char *const ta_outcome_messages[] = {
 };
 
 /*
- * The statements of an acceptance.
+ * The statements of an acceptance.  The locks of vehicles, drivers and orders
+ * and the plain read of an order serve lifecycle.c as well.
  */
 static TaStatement ta_lock_request = {
 	"SELECT r.status, r.order_id, r.vehicle_type,"
@@ -158,7 +159,7 @@ static TaStatement ta_lock_request = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement ta_lock_vehicle = {
+TaStatement ta_lock_vehicle = {
 	"SELECT v.transporter_id, v.vehicle_type, v.status"
 	" FROM ONLY %1$s.vehicles v"
 	" WHERE v.id OPERATOR(pg_catalog.=) $1"
@@ -166,7 +167,7 @@ static TaStatement ta_lock_vehicle = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement ta_lock_driver = {
+TaStatement ta_lock_driver = {
 	"SELECT d.transporter_id, d.status"
 	" FROM ONLY %1$s.drivers d"
 	" WHERE d.id OPERATOR(pg_catalog.=) $1"
@@ -174,7 +175,7 @@ static TaStatement ta_lock_driver = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement ta_lock_order = {
+TaStatement ta_lock_order = {
 	"SELECT o.trucks_filled, o.trucks_needed, o.status"
 	" FROM ONLY %1$s.orders o"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1"
@@ -182,7 +183,7 @@ static TaStatement ta_lock_order = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement ta_read_order = {
+TaStatement ta_read_order = {
 	"SELECT o.trucks_filled, o.trucks_needed, o.status"
 	" FROM ONLY %1$s.orders o"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1",

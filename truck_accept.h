@@ -45,6 +45,12 @@ typedef struct TaOrder
 	char		status[TA_STATUS_LEN];
 } TaOrder;
 
+/* Statements shared by all functions (truck_accept.c) */
+extern TaStatement ta_lock_vehicle;	/* transporter_id, vehicle_type, status */
+extern TaStatement ta_lock_driver;	/* transporter_id, status */
+extern TaStatement ta_lock_order;	/* trucks_filled, trucks_needed, status */
+extern TaStatement ta_read_order;	/* the same, without a lock */
+
 /* GUC truck_accept.notify */
 extern bool ta_notify;
 

@@ -1,12 +1,14 @@
--- test/01_structure.sql: the shape of truck_accept 1.0 (schema, tables,
--- columns, keys, indexes, the function's signature, comments, dump
--- registration, privileges).  The catalog is the contract.
+-- test/01_structure.sql: the shape of truck_accept as 1.0 defined it (schema,
+-- tables, columns, keys, indexes, the accept function's signature, comments,
+-- dump registration, privileges), as it stands in the installed default
+-- version 1.1.  The catalog is the contract.  What 1.1 added (the lifecycle
+-- functions, the events table, the expiry index) is test/04_lifecycle_structure.sql's.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(160);
+SELECT plan(164);
 
 -- ---------------------------------------------------------------------------
 -- Extension and schema
@@ -15,19 +17,20 @@ SELECT has_schema('truck_accept', 'schema truck_accept exists');
 SELECT has_extension('truck_accept', 'truck_accept',
 	'extension truck_accept is installed in schema truck_accept');
 SELECT is((SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
-	'1.0', 'extension version is 1.0');
+	'1.1', 'extension version is 1.1 (the default_version)');
 SELECT is((SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
 	false, 'extension is not relocatable');
 
 SELECT tables_are('truck_accept',
-	ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments'],
-	'schema truck_accept has exactly the five tables');
+	ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments', 'events'],
+	'schema truck_accept has exactly the six tables (1.1 added events)');
 
 SELECT has_table('truck_accept', 'orders', 'table orders exists');
 SELECT has_table('truck_accept', 'truck_requests', 'table truck_requests exists');
 SELECT has_table('truck_accept', 'vehicles', 'table vehicles exists');
 SELECT has_table('truck_accept', 'drivers', 'table drivers exists');
 SELECT has_table('truck_accept', 'assignments', 'table assignments exists');
+SELECT has_table('truck_accept', 'events', 'table events exists');
 
 -- ---------------------------------------------------------------------------
 -- orders
@@ -305,8 +308,8 @@ SELECT is(
 SELECT is(
 	(SELECT prosrc || ' / ' || probin FROM pg_catalog.pg_proc
 	  WHERE oid = 'truck_accept.accept_truck_request(uuid, uuid, uuid, uuid)'::regprocedure),
-	'accept_truck_request / $libdir/truck_accept',
-	'accept_truck_request is the C symbol accept_truck_request in $libdir/truck_accept');
+	'accept_truck_request_1_1 / $libdir/truck_accept',
+	'accept_truck_request is the C symbol accept_truck_request_1_1 (1.1: appends events) in $libdir/truck_accept');
 
 -- The arguments and the result columns, in order: names, types and modes.
 SELECT results_eq(
@@ -376,11 +379,27 @@ SELECT ok('truck_accept.drivers'::regclass::oid = ANY (extconfig),
 SELECT ok('truck_accept.assignments'::regclass::oid = ANY (extconfig),
 	'assignments is registered with pg_extension_config_dump')
   FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
+SELECT ok('truck_accept.events'::regclass::oid = ANY (extconfig),
+	'events is registered with pg_extension_config_dump')
+  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
+SELECT ok('truck_accept.events_id_seq'::regclass::oid = ANY (extconfig),
+	'events_id_seq is registered with pg_extension_config_dump (pg_dump keeps its value)')
+  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
+-- Exactly these seven entries: the six tables and the events id sequence.
+SELECT results_eq(
+	$$SELECT c.relname::text COLLATE "default", c.relkind::text
+	    FROM pg_catalog.pg_extension e, unnest(e.extconfig) x(oid)
+	    JOIN pg_catalog.pg_class c ON c.oid = x.oid
+	   WHERE e.extname = 'truck_accept'
+	   ORDER BY 1$$,
+	$$VALUES ('assignments', 'r'), ('drivers', 'r'), ('events', 'r'), ('events_id_seq', 'S'),
+	         ('orders', 'r'), ('truck_requests', 'r'), ('vehicles', 'r')$$,
+	'the configuration entries are exactly the six tables and events_id_seq');
 SELECT is(
 	(SELECT array_agg(c ORDER BY c) FROM pg_catalog.pg_extension e, unnest(e.extcondition) c
 	  WHERE e.extname = 'truck_accept'),
-	ARRAY['', '', '', '', '']::text[],
-	'exactly five configuration tables, each dumped whole (no filter condition)');
+	ARRAY['', '', '', '', '', '', '']::text[],
+	'exactly seven configuration entries, each dumped whole (no filter condition)');
 
 -- ---------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC

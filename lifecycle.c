@@ -40,6 +40,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -49,6 +50,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
@@ -369,7 +371,9 @@ static TaStatement can_lock_drivers = {
 /*
  * All the writes of a cancellation.  Returns one row per event it appended:
  * the payload, then (the same on every row) the requests and assignments
- * cancelled, and the vehicles, drivers and orders updated.
+ * cancelled, and the vehicles, drivers and orders updated.  (The payloads
+ * come from the CTE that feeds the events insert, not from a RETURNING of
+ * it, which would need SELECT on the events table.)
  */
 static TaStatement can_writes = {
 	"WITH act AS ("
@@ -393,30 +397,32 @@ static TaStatement can_writes = {
 	" WHERE c.order_id OPERATOR(pg_catalog.=) $1"
 	" AND c.status OPERATOR(pg_catalog.=) 'completed')::pg_catalog.int4"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
-	" ev_asg AS ("
-	" INSERT INTO %1$s.events"
-	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
-	" SELECT 'assignment_cancelled', $1, act.truck_request_id, act.id, act.transporter_id,"
+	" pay AS ("
+	" SELECT 1 AS k, act.id AS ord, act.truck_request_id AS request_id, act.id AS assignment_id,"
+	" act.transporter_id, 'assignment_cancelled'::pg_catalog.text AS event_type,"
 	" pg_catalog.jsonb_build_object('event', 'assignment_cancelled', 'order_id', $1,"
 	" 'request_id', act.truck_request_id, 'assignment_id', act.id, 'trip_id', act.trip_id,"
 	" 'transporter_id', act.transporter_id, 'vehicle_id', act.vehicle_id,"
-	" 'driver_id', act.driver_id)"
-	" FROM act ORDER BY act.id RETURNING id, payload),"
-	" ev_ord AS ("
-	" INSERT INTO %1$s.events (event_type, order_id, payload)"
-	" SELECT 'order_cancelled', $1,"
+	" 'driver_id', act.driver_id) AS payload"
+	" FROM act"
+	" UNION ALL"
+	" SELECT 2, NULL, NULL, NULL, NULL, 'order_cancelled',"
 	" pg_catalog.jsonb_build_object('event', 'order_cancelled', 'order_id', $1,"
 	" 'requests_cancelled', (SELECT pg_catalog.count(*) FROM req),"
-	" 'assignments_cancelled', (SELECT pg_catalog.count(*) FROM act))"
-	" RETURNING id, payload)"
-	" SELECT e.payload::pg_catalog.text,"
+	" 'assignments_cancelled', (SELECT pg_catalog.count(*) FROM act))),"
+	" ev AS ("
+	" INSERT INTO %1$s.events"
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
+	" SELECT p.event_type, $1, p.request_id, p.assignment_id, p.transporter_id, p.payload"
+	" FROM pay p ORDER BY p.k, p.ord)"
+	" SELECT p.payload::pg_catalog.text,"
 	" (SELECT pg_catalog.count(*) FROM req)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM act)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM veh)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM drv)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM ord)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4"
-	" FROM (SELECT * FROM ev_asg UNION ALL SELECT * FROM ev_ord) e ORDER BY e.id",
+	" FROM pay p ORDER BY p.k, p.ord",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
 };
 
@@ -539,7 +545,9 @@ cancel_order(PG_FUNCTION_ARGS)
  * under a winner; a later run takes them if the accept did not win).  Then
  * every open order with nothing filled, no searching request left and an
  * expired one becomes expired, again skipping any order someone holds.
- * Returns how many requests it expired.
+ * Returns how many requests it expired.  (Payloads for NOTIFY come from the
+ * CTE that feeds the events insert: a RETURNING of the insert would need
+ * SELECT on the events table.)
  * ---------------------------------------------------------------------------
  */
 static TaStatement exp_requests = {
@@ -551,14 +559,17 @@ static TaStatement exp_requests = {
 	" upd AS ("
 	" UPDATE ONLY %1$s.truck_requests r SET status = 'expired', updated_at = pg_catalog.now()"
 	" FROM locked WHERE r.id OPERATOR(pg_catalog.=) locked.id"
-	" RETURNING r.id, r.order_id, r.expires_at)"
-	" INSERT INTO %1$s.events (event_type, order_id, request_id, payload)"
-	" SELECT 'request_expired', upd.order_id, upd.id,"
+	" RETURNING r.id, r.order_id, r.expires_at),"
+	" pay AS ("
+	" SELECT upd.id, upd.order_id,"
 	" pg_catalog.jsonb_build_object('event', 'request_expired', 'request_id', upd.id,"
-	" 'order_id', upd.order_id, 'expires_at', upd.expires_at)"
-	" FROM upd ORDER BY upd.id"
-	" RETURNING payload::pg_catalog.text",
-	1, {TIMESTAMPTZOID}, SPI_OK_INSERT_RETURNING, 0
+	" 'order_id', upd.order_id, 'expires_at', upd.expires_at) AS payload"
+	" FROM upd),"
+	" ev AS ("
+	" INSERT INTO %1$s.events (event_type, order_id, request_id, payload)"
+	" SELECT 'request_expired', p.order_id, p.id, p.payload FROM pay p ORDER BY p.id)"
+	" SELECT p.payload::pg_catalog.text FROM pay p ORDER BY p.id",
+	1, {TIMESTAMPTZOID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement exp_orders = {
@@ -578,13 +589,15 @@ static TaStatement exp_orders = {
 	" FROM locked WHERE o.id OPERATOR(pg_catalog.=) locked.id"
 	" AND o.status OPERATOR(pg_catalog.=) 'searching'"
 	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
-	" RETURNING o.id)"
+	" RETURNING o.id),"
+	" pay AS ("
+	" SELECT upd.id, pg_catalog.jsonb_build_object('event', 'order_expired', 'order_id', upd.id)"
+	" AS payload FROM upd),"
+	" ev AS ("
 	" INSERT INTO %1$s.events (event_type, order_id, payload)"
-	" SELECT 'order_expired', upd.id,"
-	" pg_catalog.jsonb_build_object('event', 'order_expired', 'order_id', upd.id)"
-	" FROM upd ORDER BY upd.id"
-	" RETURNING payload::pg_catalog.text",
-	0, {InvalidOid}, SPI_OK_INSERT_RETURNING, 0
+	" SELECT 'order_expired', p.id, p.payload FROM pay p ORDER BY p.id)"
+	" SELECT p.payload::pg_catalog.text FROM pay p ORDER BY p.id",
+	0, {InvalidOid}, SPI_OK_SELECT, 0
 };
 
 static Datum
@@ -855,14 +868,16 @@ complete_assignment(PG_FUNCTION_ARGS)
  * accept_any_truck_request(order_id uuid, transporter_id uuid,
  *							vehicle_id uuid, driver_id uuid DEFAULT NULL)
  *
- * Take any free request of the order.  First the lowest free request nobody
- * holds (SKIP LOCKED), so that M callers storming K free slots spread over
- * them instead of queueing.  When every free request is held by an in-flight
+ * Take any free request of the order, of the offered vehicle's type.  First
+ * the lowest such request nobody holds (SKIP LOCKED), so that M callers
+ * storming K free slots spread over them instead of queueing.  When every free request is held by an in-flight
  * accept, wait for the lowest one: if its holder won, the next one is tried
  * (the locking read skips rows that no longer qualify), if it lost, this call
- * takes it.  Only when no free request is left at all is the answer
- * order_closed (the order is full or closed) or request_closed (its remaining
- * requests are cancelled or expired).  A retry of a call that already won
+ * takes it.  Requests are only ever locked in id order, as cancel_order
+ * locks them.  When no free request of the vehicle's type is left, the answer
+ * is order_closed (the order is full or closed), request_closed (no request
+ * of any type is open), or what is wrong with the vehicle (not found, not
+ * owned, of another type).  A retry of a call that already won
  * (same transporter, vehicle and order) gets already_yours.
  * ---------------------------------------------------------------------------
  */
@@ -870,25 +885,117 @@ complete_assignment(PG_FUNCTION_ARGS)
 	"SELECT r.id, r.vehicle_type FROM ONLY %1$s.truck_requests r" \
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
 	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
-	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)" \
-	" ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
+	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)"
 
-static TaStatement any_take_free = {
-	ANY_FREE_REQUEST " SKIP LOCKED",
+/* ... of the type of the vehicle offered ($3) */
+#define ANY_FREE_REQUEST_OF_TYPE \
+	ANY_FREE_REQUEST \
+	" AND r.vehicle_type OPERATOR(pg_catalog.=)" \
+	" (SELECT v.vehicle_type FROM ONLY %1$s.vehicles v WHERE v.id OPERATOR(pg_catalog.=) $3)"
+
+#define ANY_LOCK " ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
+
+static TaStatement any_take_free_typed = {
+	ANY_FREE_REQUEST_OF_TYPE ANY_LOCK " SKIP LOCKED",
+	3, {UUIDOID, TIMESTAMPTZOID, UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement any_wait_free_typed = {
+	ANY_FREE_REQUEST_OF_TYPE ANY_LOCK,
+	3, {UUIDOID, TIMESTAMPTZOID, UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* Is any request of the order still open, of whatever type? (not locked) */
+static TaStatement any_open_request = {
+	"SELECT EXISTS (" ANY_FREE_REQUEST ")",
 	2, {UUIDOID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
 };
 
-static TaStatement any_wait_free = {
-	ANY_FREE_REQUEST,
-	2, {UUIDOID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
-};
+/*
+ * No free request of the vehicle's type is left (those this call waited for
+ * were won by others).  Decide why without locking another request: a
+ * request of a lower id than one this call may already hold would break the
+ * lock order (cancel_order takes an order's requests in id order).  The
+ * vehicle and the order are locked, in order, and checked: order_closed,
+ * request_closed (nothing open at all), vehicle_not_found, vehicle_not_owned,
+ * and otherwise vehicle_type_mismatch.
+ */
+static void
+lc_accept_any_no_slot(TaAccept *acc, Datum *args)
+{
+	Datum		lock_args[1];
+	bool		isnull;
+	bool		vehicle_found;
+	pg_uuid_t	owner = {{0}};
+	bool		any_open;
+
+	lock_args[0] = UUIDPGetDatum(&acc->vehicle_id);
+	vehicle_found = ta_exec(&ta_lock_vehicle, acc->fn_oid, lock_args, NULL) == 1;
+	if (vehicle_found)
+		owner = ta_col_uuid(1, &isnull);
+	lock_args[0] = UUIDPGetDatum(&acc->order.id);
+	if (ta_exec(&ta_lock_order, acc->fn_oid, lock_args, NULL) != 1)
+		elog(ERROR, "order %s vanished", ta_uuid_text(&acc->order.id));
+	ta_fetch_order(&acc->order, 1);
+
+	ta_exec(&any_open_request, acc->fn_oid, args, NULL);
+	any_open = DatumGetBool(ta_col(1, &isnull));
+
+	if (ta_order_is_closed(&acc->order))
+		acc->outcome = TA_ORDER_CLOSED;
+	else if (!any_open)
+	{
+		acc->outcome = TA_REQUEST_CLOSED;
+		acc->message = "No open request is left in this order";
+	}
+	else if (!vehicle_found)
+		acc->outcome = TA_VEHICLE_NOT_FOUND;
+	else if (!ta_uuid_eq(&owner, &acc->transporter_id))
+		acc->outcome = TA_VEHICLE_NOT_OWNED;
+	else
+	{
+		acc->outcome = TA_VEHICLE_TYPE_MISMATCH;
+		acc->message = "This order needs vehicles of another type";
+	}
+}
+
+/*
+ * The SKIP LOCKED pass, in a subtransaction that is rolled back when it finds
+ * nothing.  A row the pass manages to lock but that no longer qualifies
+ * (another caller won it since the statement's snapshot) stays locked after
+ * the recheck fails; if the waiting pass that follows then waited for a row
+ * of a lower id, requests would be locked out of id order and could deadlock
+ * with cancel_order or another accept_any.  Rolling the subtransaction back
+ * releases those locks.  When the pass finds a request, every row it kept
+ * locked has a lower id than that request, so the order holds.
+ */
+static uint64
+lc_take_free_skip_locked(TaAccept *acc, Datum *args)
+{
+	MemoryContext spicxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	uint64		got;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(spicxt);
+
+	got = ta_exec(&any_take_free_typed, acc->fn_oid, args, NULL);
+
+	if (got == 0)
+		RollbackAndReleaseCurrentSubTransaction();
+	else
+		ReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(spicxt);
+	CurrentResourceOwner = owner;
+	return got;
+}
 
 static Datum
 lc_accept_any(FunctionCallInfo fcinfo)
 {
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
-	Datum		args[2];
+	Datum		args[3];
 	bool		isnull;
 
 	ta_require_arg(fcinfo, 0, "order_id");
@@ -919,9 +1026,10 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		uint64		got;
 
 		args[1] = TimestampTzGetDatum(GetCurrentTimestamp());
-		got = ta_exec(&any_take_free, acc.fn_oid, args, NULL);
+		args[2] = UUIDPGetDatum(&acc.vehicle_id);
+		got = lc_take_free_skip_locked(&acc, args);
 		if (got == 0)
-			got = ta_exec(&any_wait_free, acc.fn_oid, args, NULL);
+			got = ta_exec(&any_wait_free_typed, acc.fn_oid, args, NULL);
 
 		if (got == 1)
 		{
@@ -933,18 +1041,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 			ta_accept_locked_request(&acc, vehicle_type);
 		}
 		else if (!ta_find_own_assignment(&acc))
-		{
-			/* no free request left: say why, from the order as it is now */
-			if (ta_exec(&ta_read_order, acc.fn_oid, args, NULL) == 1)
-				ta_fetch_order(&acc.order, 1);
-			if (ta_order_is_closed(&acc.order))
-				acc.outcome = TA_ORDER_CLOSED;
-			else
-			{
-				acc.outcome = TA_REQUEST_CLOSED;
-				acc.message = "No open request is left in this order";
-			}
-		}
+			lc_accept_any_no_slot(&acc, args);
 	}
 
 	if (acc.message != NULL)

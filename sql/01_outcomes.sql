@@ -170,4 +170,4 @@ SELECT 1 AS still_usable;
 COMMIT;
 
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

@@ -82,4 +82,4 @@ DROP OWNED BY truck_accept_app;
 DROP ROLE truck_accept_app;
 
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

@@ -60,4 +60,4 @@ SELECT (SELECT count(*) FROM evil.truck_requests) + (SELECT count(*) FROM evil.o
 
 DROP SCHEMA evil CASCADE;
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

@@ -108,4 +108,4 @@ SET truck_accept.no_such_setting = 1;
 
 SELECT dblink_disconnect('listener');
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

@@ -60,4 +60,4 @@ INSERT INTO truck_accept.assignments (truck_request_id, order_id, transporter_id
 SELECT count(*) AS violations FROM truck_accept.invariant_violations;
 
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

@@ -50,4 +50,4 @@ SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0
 DROP FUNCTION accept_the_other();
 DROP TABLE nested_answers;
 TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;

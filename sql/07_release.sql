@@ -1,0 +1,184 @@
+-- 07_release: release_truck_request(request_id, transporter_id), every
+-- outcome and error, and the side effects of "released": the assignment is
+-- released, the request is searching again with its assigned_* columns
+-- cleared, the order's counter goes down by one and its status follows, the
+-- vehicle and driver are available again, a "released" event is appended; and
+-- the freed slot can be won again.
+\set VERBOSITY terse
+
+-- Helpers live in a schema of their own, dropped at the end.
+CREATE SCHEMA t07;
+SET search_path = t07, public;
+
+-- Readable fixed ids that sort like their names: id('r1') is the name's
+-- bytes, zero-padded, as a uuid (names of at most 16 bytes); nm() reads the
+-- name back, and says "random" for an id the extension generated.
+CREATE FUNCTION id(text) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE WHEN octet_length($1) <= 16
+		THEN rpad(encode(convert_to($1, 'UTF8'), 'hex'), 32, '0')::uuid END
+$$;
+CREATE FUNCTION nm(uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE WHEN h ~ '^([2-7][0-9a-f])+(00)*$'
+		THEN convert_from(rtrim(decode(h, 'hex'), '\x00'::bytea), 'UTF8')
+		ELSE 'random' END
+	FROM (SELECT replace($1::text, '-', '') AS h) s
+$$;
+-- An event payload with every uuid in it read back as a name.
+CREATE FUNCTION named(jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'string'
+			AND v #>> '{}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+		THEN to_jsonb(nm((v #>> '{}')::uuid)) ELSE v END)
+	FROM jsonb_each($1) e(k, v)
+$$;
+
+-- A fingerprint of every row of every table, events included, to show that
+-- a call wrote nothing.
+CREATE FUNCTION fingerprint() RETURNS text LANGUAGE sql AS $$
+	SELECT md5(concat_ws('|',
+		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM truck_accept.orders o),
+		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM truck_accept.truck_requests r),
+		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM truck_accept.vehicles v),
+		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM truck_accept.drivers d),
+		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM truck_accept.assignments a),
+		(SELECT string_agg(e::text, ',' ORDER BY e.id) FROM truck_accept.events e)))
+$$;
+
+-- The call, with the ids read back as names (the assignment's as a boolean).
+CREATE FUNCTION rel(req text, tr text)
+RETURNS TABLE (outcome text, released boolean, has_assignment boolean,
+			   order_name text, filled text, order_status text, message text)
+LANGUAGE sql AS $$
+	SELECT r.outcome, r.released, r.assignment_id IS NOT NULL, nm(r.order_id),
+		   r.trucks_filled || '/' || r.trucks_needed, r.order_status, r.message
+	FROM truck_accept.release_truck_request(id(req), id(tr)) r
+$$;
+
+CREATE FUNCTION acc(req text, tr text, veh text, drv text DEFAULT NULL)
+RETURNS TABLE (outcome text, filled text, order_status text)
+LANGUAGE sql AS $$
+	SELECT r.outcome, r.trucks_filled || '/' || r.trucks_needed, r.order_status
+	FROM truck_accept.accept_truck_request(id(req), id(tr), id(veh), id(drv)) r
+$$;
+
+-- Whatever earlier tests left in the event log is not ours to read.
+TRUNCATE truck_accept.events;
+
+-- Fixtures: o1 needs 2 trucks, o2 needs 1.
+INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o1'), 2), (id('o2'), 1);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status) VALUES
+	(id('r1'), id('o1'), 'open_17ft', 'searching'),
+	(id('r2'), id('o1'), 'open_17ft', 'searching'),
+	(id('r3'), id('o2'), 'open_17ft', 'searching'),
+	(id('r-cancelled'), id('o1'), 'open_17ft', 'cancelled'),
+	(id('r-expired'), id('o1'), 'open_17ft', 'expired');
+INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+	(id('va'), id('alpha'), 'open_17ft'),
+	(id('va2'), id('alpha'), 'open_17ft'),
+	(id('vb'), id('bravo'), 'open_17ft'),
+	(id('vc'), id('charlie'), 'open_17ft');
+INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+	(id('da'), id('alpha')),
+	(id('dc'), id('charlie'));
+
+-- alpha takes r1 with a driver, bravo r2 without: o1 is fully filled.
+SELECT * FROM acc('r1', 'alpha', 'va', 'da');
+SELECT * FROM acc('r2', 'bravo', 'vb');
+TRUNCATE truck_accept.events;
+
+-- The rejections, each with the order it reports.  None writes anything.
+SELECT fingerprint() AS before_rejections \gset
+-- not_found: no such request (and so no order)
+SELECT * FROM rel('no-such-request', 'alpha');
+-- not_assigned: searching, cancelled, expired (completed: see 10_complete)
+SELECT * FROM rel('r3', 'alpha');
+SELECT * FROM rel('r-cancelled', 'alpha');
+SELECT * FROM rel('r-expired', 'alpha');
+-- not_yours: assigned to another transporter, or to nobody we know
+SELECT * FROM rel('r1', 'bravo');
+SELECT * FROM rel('r2', 'alpha');
+SELECT * FROM rel('r1', 'nobody');
+SELECT fingerprint() = :'before_rejections' AS nothing_written;
+
+-- A NULL argument is an error, SQLSTATE 22004, and writes nothing.
+SELECT * FROM truck_accept.release_truck_request(NULL, id('alpha'));
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM truck_accept.release_truck_request(id('r1'), NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM truck_accept.release_truck_request(NULL, NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fingerprint() = :'before_rejections' AS nothing_written;
+
+-- released, with a driver: fully_filled -> partially_filled.
+SELECT id AS a1, trip_id AS trip1 FROM truck_accept.assignments
+WHERE truck_request_id = id('r1') AND status = 'active' \gset
+SELECT outcome, released, assignment_id = :'a1' AS same_assignment, nm(order_id) AS order_name,
+	   trucks_filled, trucks_needed, order_status, message
+FROM truck_accept.release_truck_request(id('r1'), id('alpha'));
+-- the assignment is released (kept, not deleted)
+SELECT nm(truck_request_id) AS request, nm(transporter_id) AS transporter,
+	   nm(vehicle_id) AS vehicle, nm(driver_id) AS driver, status, trip_id = :'trip1' AS same_trip
+FROM truck_accept.assignments WHERE id = :'a1';
+-- the request is searching again, with nothing of its holder left
+SELECT nm(id) AS request, status, assigned_transporter_id, assigned_vehicle_id,
+	   assigned_driver_id, assigned_at
+FROM truck_accept.truck_requests WHERE id = id('r1');
+-- the order gave one truck back
+SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
+FROM truck_accept.orders WHERE id = id('o1');
+-- vehicle and driver are free again; bravo's vehicle is still on its trip
+SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles ORDER BY id;
+SELECT nm(id) AS driver, status FROM truck_accept.drivers ORDER BY id;
+-- one "released" event, naming everything involved
+SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
+	   assignment_id = :'a1' AS assignment_ok, nm(transporter_id) AS transporter,
+	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
+	   payload->>'assignment_id' = :'a1' AS payload_assignment_ok,
+	   payload->>'trip_id' = :'trip1' AS payload_trip_ok
+FROM truck_accept.events ORDER BY id;
+SELECT * FROM truck_accept.invariant_violations;
+
+-- Releasing it again: it is no longer assigned.
+SELECT * FROM rel('r1', 'alpha');
+
+-- released, without a driver: partially_filled -> searching.
+SELECT * FROM rel('r2', 'bravo');
+SELECT nm(id) AS request, status, assigned_transporter_id IS NULL AS cleared
+FROM truck_accept.truck_requests WHERE order_id = id('o1') ORDER BY id;
+SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
+FROM truck_accept.orders WHERE id = id('o1');
+SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id = id('vb');
+SELECT event_type, named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
+FROM truck_accept.events ORDER BY id DESC LIMIT 1;
+SELECT * FROM truck_accept.invariant_violations;
+
+-- A one-truck order goes from fully_filled straight back to searching.
+SELECT * FROM acc('r3', 'charlie', 'vc', 'dc');
+SELECT * FROM rel('r3', 'charlie');
+
+-- The freed slot can be won again, by someone else, with a new assignment
+-- and trip; the released assignment stays as it was.
+SELECT * FROM acc('r1', 'charlie', 'vc', 'dc');
+SELECT nm(transporter_id) AS transporter, nm(vehicle_id) AS vehicle, status,
+	   id = :'a1' AS first_assignment, trip_id = :'trip1' AS first_trip
+FROM truck_accept.assignments WHERE truck_request_id = id('r1')
+ORDER BY status DESC;
+SELECT nm(id) AS request, status, nm(assigned_transporter_id) AS transporter,
+	   nm(assigned_vehicle_id) AS vehicle, nm(assigned_driver_id) AS driver
+FROM truck_accept.truck_requests WHERE id = id('r1');
+-- ... and the released holder can come back with the same truck elsewhere
+SELECT * FROM acc('r2', 'alpha', 'va', 'da');
+-- but r1 is no longer alpha's to release
+SELECT * FROM rel('r1', 'alpha');
+SELECT count(*) FILTER (WHERE status = 'released') AS released,
+	   count(*) FILTER (WHERE status = 'active') AS active
+FROM truck_accept.assignments;
+SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
+FROM truck_accept.orders ORDER BY id;
+SELECT array_agg(event_type ORDER BY id) AS events FROM truck_accept.events;
+
+SELECT * FROM truck_accept.invariant_violations;
+
+TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+DROP SCHEMA t07 CASCADE;
+RESET search_path;

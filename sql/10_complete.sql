@@ -1,0 +1,205 @@
+-- 10_complete: complete_assignment(assignment_id), every outcome and error.
+-- A completed trip completes its assignment and request and frees the
+-- vehicle and driver; its truck still counts toward the order, which stays
+-- fully_filled until its last active assignment completes and then becomes
+-- completed (assignment_completed and order_completed events).  A partially
+-- filled order is not completed by its trips.
+\set VERBOSITY terse
+
+-- Helpers live in a schema of their own, dropped at the end.
+CREATE SCHEMA t10;
+SET search_path = t10, public;
+
+-- Readable fixed ids that sort like their names: id('r1') is the name's
+-- bytes, zero-padded, as a uuid (names of at most 16 bytes); nm() reads the
+-- name back, and says "random" for an id the extension generated.
+CREATE FUNCTION id(text) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE WHEN octet_length($1) <= 16
+		THEN rpad(encode(convert_to($1, 'UTF8'), 'hex'), 32, '0')::uuid END
+$$;
+CREATE FUNCTION nm(uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE WHEN h ~ '^([2-7][0-9a-f])+(00)*$'
+		THEN convert_from(rtrim(decode(h, 'hex'), '\x00'::bytea), 'UTF8')
+		ELSE 'random' END
+	FROM (SELECT replace($1::text, '-', '') AS h) s
+$$;
+-- An event payload with every uuid in it read back as a name.
+CREATE FUNCTION named(jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'string'
+			AND v #>> '{}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+		THEN to_jsonb(nm((v #>> '{}')::uuid)) ELSE v END)
+	FROM jsonb_each($1) e(k, v)
+$$;
+
+-- A fingerprint of every row of every table, events included, to show that
+-- a call wrote nothing.
+CREATE FUNCTION fingerprint() RETURNS text LANGUAGE sql AS $$
+	SELECT md5(concat_ws('|',
+		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM truck_accept.orders o),
+		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM truck_accept.truck_requests r),
+		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM truck_accept.vehicles v),
+		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM truck_accept.drivers d),
+		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM truck_accept.assignments a),
+		(SELECT string_agg(e::text, ',' ORDER BY e.id) FROM truck_accept.events e)))
+$$;
+
+-- The call, with the ids read back as names (the assignment's as a boolean).
+CREATE FUNCTION acc(req text, tr text, veh text, drv text DEFAULT NULL)
+RETURNS TABLE (outcome text, filled text, order_status text, message text)
+LANGUAGE sql AS $$
+	SELECT r.outcome, r.trucks_filled || '/' || r.trucks_needed, r.order_status, r.message
+	FROM truck_accept.accept_truck_request(id(req), id(tr), id(veh), id(drv)) r
+$$;
+-- the latest assignment of a request
+CREATE FUNCTION asg(req text) RETURNS uuid LANGUAGE sql AS $$
+	SELECT a.id FROM truck_accept.assignments a
+	WHERE a.truck_request_id = id(req) ORDER BY a.created_at DESC, a.status = 'active' DESC LIMIT 1
+$$;
+-- the call, with the ids read back as names
+CREATE FUNCTION cmp(a uuid)
+RETURNS TABLE (outcome text, completed boolean, request text, order_name text,
+			   order_status text, message text)
+LANGUAGE sql AS $$
+	SELECT r.outcome, r.completed, nm(r.request_id), nm(r.order_id), r.order_status, r.message
+	FROM truck_accept.complete_assignment(a) r
+$$;
+CREATE FUNCTION state() RETURNS TABLE (order_name text, order_status text, filled text, requests text)
+LANGUAGE sql AS $$
+	SELECT nm(o.id), o.status, o.trucks_filled || '/' || o.trucks_needed,
+		   (SELECT string_agg(nm(r.id) || ' ' || r.status, ', ' ORDER BY r.id)
+			FROM truck_accept.truck_requests r WHERE r.order_id = o.id)
+	FROM truck_accept.orders o ORDER BY o.id
+$$;
+CREATE FUNCTION last_event() RETURNS bigint LANGUAGE sql AS $$
+	SELECT coalesce(max(id), 0) FROM truck_accept.events
+$$;
+
+-- Whatever earlier tests left in the event log is not ours to read.
+TRUNCATE truck_accept.events;
+
+-- Fixtures.  o1 needs 2 trucks and is over-broadcast as 3 requests; o2 needs
+-- 2; o3 and o4 need 1 each.
+INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+	(id('o1'), 2), (id('o2'), 2), (id('o3'), 1), (id('o4'), 1);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+	(id('r1'), id('o1'), 'open_17ft'),
+	(id('r2'), id('o1'), 'open_17ft'),
+	(id('r3'), id('o1'), 'open_17ft'),
+	(id('r4'), id('o2'), 'open_17ft'),
+	(id('r5'), id('o2'), 'open_17ft'),
+	(id('r6'), id('o3'), 'open_17ft'),
+	(id('r7'), id('o4'), 'open_17ft');
+INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+	(id('va'), id('alpha'), 'open_17ft'),
+	(id('va2'), id('alpha'), 'open_17ft'),
+	(id('vb'), id('bravo'), 'open_17ft'),
+	(id('vb2'), id('bravo'), 'open_17ft'),
+	(id('vc'), id('charlie'), 'open_17ft');
+INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+	(id('da'), id('alpha')),
+	(id('dc'), id('charlie'));
+
+SELECT * FROM acc('r1', 'alpha', 'va', 'da');
+SELECT * FROM acc('r2', 'bravo', 'vb');
+SELECT * FROM acc('r4', 'charlie', 'vc', 'dc');
+-- r6's assignment is released, r7's cancelled with its order
+SELECT * FROM acc('r6', 'alpha', 'va2');
+SELECT outcome FROM truck_accept.release_truck_request(id('r6'), id('alpha'));
+SELECT * FROM acc('r7', 'bravo', 'vb2');
+SELECT outcome FROM truck_accept.cancel_order(id('o4'));
+TRUNCATE truck_accept.events;
+SELECT * FROM state();
+
+-- The rejections.  None writes anything.
+SELECT fingerprint() AS before_rejections \gset
+-- not_found: no such assignment (a request's id is not an assignment's)
+SELECT * FROM cmp(id('no-such-asg'));
+SELECT * FROM cmp(id('r1'));
+-- not_active: released, cancelled
+SELECT * FROM cmp(asg('r6'));
+SELECT * FROM cmp(asg('r7'));
+-- A NULL assignment is an error, SQLSTATE 22004.
+SELECT * FROM truck_accept.complete_assignment(NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fingerprint() = :'before_rejections' AS nothing_written;
+
+-- completed, with a driver: o1 has another active assignment, so it stays
+-- fully_filled, and its counter still counts the completed truck.
+SELECT asg('r1') AS a1 \gset
+SELECT last_event() AS mark \gset
+SELECT * FROM cmp(:'a1');
+SELECT nm(truck_request_id) AS request, status FROM truck_accept.assignments WHERE id = :'a1';
+SELECT * FROM state() WHERE order_name = 'o1';
+SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id IN (id('va'), id('vb')) ORDER BY id;
+SELECT nm(id) AS driver, status FROM truck_accept.drivers WHERE id = id('da');
+SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
+	   assignment_id = :'a1' AS assignment_ok, nm(transporter_id) AS transporter,
+	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
+	   payload->>'assignment_id' = :'a1' AS payload_assignment_ok,
+	   payload->>'trip_id' = (SELECT trip_id::text FROM truck_accept.assignments WHERE id = :'a1') AS payload_trip_ok
+FROM truck_accept.events WHERE id > :mark ORDER BY id;
+SELECT * FROM truck_accept.invariant_violations;
+
+-- already_completed: a retry changes nothing.
+SELECT fingerprint() AS after_first \gset
+SELECT * FROM cmp(:'a1');
+SELECT fingerprint() = :'after_first' AS nothing_written;
+-- the completed request can be neither released nor accepted again, and the
+-- full order takes no more trucks
+SELECT outcome, released, message FROM truck_accept.release_truck_request(id('r1'), id('alpha'));
+SELECT * FROM acc('r1', 'charlie', 'va2');
+SELECT * FROM acc('r3', 'alpha', 'va', 'da');
+SELECT fingerprint() = :'after_first' AS nothing_written;
+
+-- The last active assignment of the full order: the order is completed too.
+SELECT asg('r2') AS a2 \gset
+SELECT last_event() AS mark \gset
+SELECT * FROM cmp(:'a2');
+SELECT * FROM state() WHERE order_name = 'o1';
+SELECT nm(truck_request_id) AS request, status FROM truck_accept.assignments
+WHERE order_id = id('o1') ORDER BY truck_request_id;
+SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id = id('vb');
+SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
+	   assignment_id = :'a2' AS assignment_ok, nm(transporter_id) AS transporter,
+	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
+FROM truck_accept.events WHERE id > :mark ORDER BY id;
+SELECT * FROM cmp(:'a2');
+SELECT * FROM truck_accept.cancel_order(id('o1'));
+SELECT * FROM truck_accept.invariant_violations;
+
+-- A partially filled order is not completed, even when its only assignment
+-- completes ...
+SELECT asg('r4') AS a4 \gset
+SELECT last_event() AS mark \gset
+SELECT * FROM cmp(:'a4');
+SELECT * FROM state() WHERE order_name = 'o2';
+SELECT array_agg(event_type ORDER BY id) AS events FROM truck_accept.events WHERE id > :mark;
+-- ... it fills up again, with the freed truck, and completes with its last trip.
+SELECT * FROM acc('r5', 'charlie', 'vc', 'dc');
+SELECT asg('r5') AS a5 \gset
+SELECT last_event() AS mark \gset
+SELECT * FROM cmp(:'a5');
+SELECT * FROM state() WHERE order_name = 'o2';
+SELECT event_type, named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
+FROM truck_accept.events WHERE id > :mark ORDER BY id;
+
+-- A completed trip on a full order that then loses its other truck: the order
+-- drops back to partially_filled and is completed only once filled again.
+INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o5'), 2);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+	(id('r8'), id('o5'), 'open_17ft'), (id('r9'), id('o5'), 'open_17ft');
+SELECT * FROM acc('r8', 'alpha', 'va', 'da');
+SELECT * FROM acc('r9', 'bravo', 'vb');
+SELECT * FROM cmp(asg('r8'));
+SELECT outcome, trucks_filled, trucks_needed, order_status
+FROM truck_accept.release_truck_request(id('r9'), id('bravo'));
+SELECT * FROM acc('r9', 'charlie', 'vc');
+SELECT * FROM cmp(asg('r9'));
+SELECT * FROM state();
+
+SELECT * FROM truck_accept.invariant_violations;
+
+TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+DROP SCHEMA t10 CASCADE;
+RESET search_path;

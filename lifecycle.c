@@ -369,7 +369,11 @@ static TaStatement can_lock_drivers = {
 };
 
 /*
- * All the writes of a cancellation.  Returns one row per event it appended:
+ * All the writes of a cancellation, of the requests it locked ($2) and their
+ * assignments only: a request added to the order after they were locked is
+ * left alone (an accept of it finds the order cancelled; one that won it
+ * before the order was locked keeps its assignment, which the counter keeps
+ * counting).  Returns one row per event it appended:
  * the payload, then (the same on every row) the requests and assignments
  * cancelled, and the vehicles, drivers and orders updated.  (The payloads
  * come from the CTE that feeds the events insert, not from a RETURNING of
@@ -378,7 +382,8 @@ static TaStatement can_lock_drivers = {
 static TaStatement can_writes = {
 	"WITH act AS ("
 	" UPDATE ONLY %1$s.assignments a SET status = 'cancelled', updated_at = pg_catalog.now()"
-	" WHERE a.order_id OPERATOR(pg_catalog.=) $1 AND a.status OPERATOR(pg_catalog.=) 'active'"
+	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) ANY ($2)"
+	" AND a.status OPERATOR(pg_catalog.=) 'active'"
 	" RETURNING a.id, a.truck_request_id, a.transporter_id, a.vehicle_id, a.driver_id, a.trip_id),"
 	" veh AS ("
 	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
@@ -388,14 +393,15 @@ static TaStatement can_writes = {
 	" FROM act WHERE d.id OPERATOR(pg_catalog.=) act.driver_id RETURNING 1),"
 	" req AS ("
 	" UPDATE ONLY %1$s.truck_requests r SET status = 'cancelled', updated_at = pg_catalog.now()"
-	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
+	" WHERE r.id OPERATOR(pg_catalog.=) ANY ($2)"
 	" AND r.status OPERATOR(pg_catalog.=) ANY ('{searching,assigned}'::pg_catalog.text[])"
 	" RETURNING 1),"
 	" ord AS ("
 	" UPDATE ONLY %1$s.orders o SET status = 'cancelled', updated_at = pg_catalog.now(),"
-	" trucks_filled = (SELECT pg_catalog.count(*) FROM ONLY %1$s.assignments c"
+	" trucks_filled = ((SELECT pg_catalog.count(*) FROM ONLY %1$s.assignments c"
 	" WHERE c.order_id OPERATOR(pg_catalog.=) $1"
-	" AND c.status OPERATOR(pg_catalog.=) 'completed')::pg_catalog.int4"
+	" AND c.status OPERATOR(pg_catalog.=) ANY ('{active,completed}'::pg_catalog.text[]))"
+	" OPERATOR(pg_catalog.-) (SELECT pg_catalog.count(*) FROM act))::pg_catalog.int4"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" pay AS ("
 	" SELECT 1 AS k, act.id AS ord, act.truck_request_id AS request_id, act.id AS assignment_id,"
@@ -423,7 +429,7 @@ static TaStatement can_writes = {
 	" (SELECT pg_catalog.count(*) FROM ord)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4"
 	" FROM pay p ORDER BY p.k, p.ord",
-	1, {UUIDOID}, SPI_OK_SELECT, 0
+	2, {UUIDOID, UUIDARRAYOID}, SPI_OK_SELECT, 0
 };
 
 static bool
@@ -445,6 +451,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 	int32		requests_cancelled = 0;
 	int32		assignments_cancelled = 0;
 	Datum		args[1];
+	Datum		locked_ids;
 	TupleDesc	tupdesc;
 	Datum		values[6];
 	bool		nulls[6] = {0};
@@ -472,7 +479,18 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 		else
 		{
 			/* requests, vehicles, drivers, then the order: the lock order */
-			ta_exec(&can_lock_requests, fn_oid, args, NULL);
+			uint64		nrequests = ta_exec(&can_lock_requests, fn_oid, args, NULL);
+			Datum	   *ids = palloc(sizeof(Datum) * (nrequests + 1));
+			uint64		i;
+
+			for (i = 0; i < nrequests; i++)
+			{
+				bool		isnull;
+
+				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col(i, 1, &isnull)));
+			}
+			locked_ids = PointerGetDatum(construct_array(ids, (int) nrequests, UUIDOID,
+														 UUID_LEN, false, TYPALIGN_CHAR));
 			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
 			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
 			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
@@ -486,7 +504,8 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 			}
 			else
 			{
-				uint64		nevents = ta_exec(&can_writes, fn_oid, args, NULL);
+				Datum		wargs[2] = {args[0], locked_ids};
+				uint64		nevents = ta_exec(&can_writes, fn_oid, wargs, NULL);
 				int32		veh,
 							drv,
 							ord,
@@ -639,7 +658,10 @@ expire_truck_requests(PG_FUNCTION_ARGS)
  *
  * The trip is done: the assignment and its request are completed, the
  * vehicle and driver available; the order is completed when it was fully
- * filled and this was its last active assignment.
+ * filled and this was its last active assignment.  The order row is written
+ * on every completion, so that two REPEATABLE READ callers completing an
+ * order's last two trips conflict (40001) instead of each seeing the other's
+ * assignment still active in its snapshot.
  * ---------------------------------------------------------------------------
  */
 static TaStatement cmp_find = {
@@ -679,8 +701,9 @@ static TaStatement cmp_writes = {
 	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
 	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
-	" UPDATE ONLY %1$s.orders o SET status = 'completed', updated_at = pg_catalog.now()"
-	" WHERE o.id OPERATOR(pg_catalog.=) $5 AND $6 RETURNING 1),"
+	" UPDATE ONLY %1$s.orders o"
+	" SET status = CASE WHEN $6 THEN 'completed' ELSE o.status END, updated_at = pg_catalog.now()"
+	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev_asg AS ("
 	" INSERT INTO %1$s.events"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
@@ -815,7 +838,7 @@ lc_complete(FunctionCallInfo fcinfo)
 				arg_nulls[3] = 'n';
 			ta_exec(&cmp_writes, fn_oid, args, arg_nulls);
 			written = ta_col_int32(1);
-			expected = 4 + (has_driver ? 1 : 0) + (complete_order ? 2 : 0);
+			expected = 5 + (has_driver ? 1 : 0) + (complete_order ? 1 : 0);
 			if (written != expected)
 				elog(ERROR, "completing assignment %s wrote %d rows, expected %d",
 					 ta_uuid_text(&assignment_id), written, expected);
@@ -873,8 +896,10 @@ complete_assignment(PG_FUNCTION_ARGS)
  * storming K free slots spread over them instead of queueing.  When every free request is held by an in-flight
  * accept, wait for the lowest one: if its holder won, the next one is tried
  * (the locking read skips rows that no longer qualify), if it lost, this call
- * takes it.  Requests are only ever locked in id order, as cancel_order
- * locks them.  When no free request of the vehicle's type is left, the answer
+ * takes it; one that expired while this call waited is passed over for the
+ * next.  Requests are only ever locked in id order, as cancel_order locks
+ * them.  A retry of a call that already won (same transporter, vehicle and
+ * order) is recognised under the vehicle's lock: already_yours.  When no free request of the vehicle's type is left, the answer
  * is order_closed (the order is full or closed), request_closed (no request
  * of any type is open), or what is wrong with the vehicle (not found, not
  * owned, of another type).  A retry of a call that already won
@@ -882,7 +907,7 @@ complete_assignment(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 #define ANY_FREE_REQUEST \
-	"SELECT r.id, r.vehicle_type FROM ONLY %1$s.truck_requests r" \
+	"SELECT r.id, r.vehicle_type, r.expires_at FROM ONLY %1$s.truck_requests r" \
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
 	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
 	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)"
@@ -894,6 +919,15 @@ complete_assignment(PG_FUNCTION_ARGS)
 	" (SELECT v.vehicle_type FROM ONLY %1$s.vehicles v WHERE v.id OPERATOR(pg_catalog.=) $3)"
 
 #define ANY_LOCK " ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
+
+/*
+ * The waiting pass again, above the id of a request that expired while this
+ * call waited for it: ids only go up, so the lock order holds.
+ */
+static TaStatement any_wait_free_typed_after = {
+	ANY_FREE_REQUEST_OF_TYPE " AND r.id OPERATOR(pg_catalog.>) $4" ANY_LOCK,
+	4, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+};
 
 static TaStatement any_take_free_typed = {
 	ANY_FREE_REQUEST_OF_TYPE ANY_LOCK " SKIP LOCKED",
@@ -916,9 +950,12 @@ static TaStatement any_open_request = {
  * were won by others).  Decide why without locking another request: a
  * request of a lower id than one this call may already hold would break the
  * lock order (cancel_order takes an order's requests in id order).  The
- * vehicle and the order are locked, in order, and checked: order_closed,
- * request_closed (nothing open at all), vehicle_not_found, vehicle_not_owned,
- * and otherwise vehicle_type_mismatch.
+ * vehicle and the order are locked, in order, and checked: already_yours (the
+ * vehicle is on a trip of this order for this transporter: a retry),
+ * order_closed, request_closed (nothing open at all), vehicle_not_found,
+ * vehicle_not_owned, and otherwise vehicle_type_mismatch.  Whether any
+ * request of another type is still open is read without a lock: it only
+ * chooses between two rejections.
  */
 static void
 lc_accept_any_no_slot(TaAccept *acc, Datum *args)
@@ -927,16 +964,25 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	bool		isnull;
 	bool		vehicle_found;
 	pg_uuid_t	owner = {{0}};
+	char		vehicle_status[TA_STATUS_LEN] = "";
 	bool		any_open;
 
 	lock_args[0] = UUIDPGetDatum(&acc->vehicle_id);
 	vehicle_found = ta_exec(&ta_lock_vehicle, acc->fn_oid, lock_args, NULL) == 1;
 	if (vehicle_found)
+	{
 		owner = ta_col_uuid(1, &isnull);
+		ta_col_status(3, vehicle_status);
+	}
 	lock_args[0] = UUIDPGetDatum(&acc->order.id);
 	if (ta_exec(&ta_lock_order, acc->fn_oid, lock_args, NULL) != 1)
 		elog(ERROR, "order %s vanished", ta_uuid_text(&acc->order.id));
 	ta_fetch_order(&acc->order, 1);
+
+	/* the vehicle's trip cannot change while this call holds the vehicle */
+	if (vehicle_found && ta_uuid_eq(&owner, &acc->transporter_id) &&
+		strcmp(vehicle_status, "on_trip") == 0 && ta_find_own_assignment(acc))
+		return;
 
 	ta_exec(&any_open_request, acc->fn_oid, args, NULL);
 	any_open = DatumGetBool(ta_col(1, &isnull));
@@ -967,19 +1013,37 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
  * of a lower id, requests would be locked out of id order and could deadlock
  * with cancel_order or another accept_any.  Rolling the subtransaction back
  * releases those locks.  When the pass finds a request, every row it kept
- * locked has a lower id than that request, so the order holds.
+ * locked has a lower id than that request, so the order holds.  An error
+ * rolls the subtransaction back before it goes on up, so that the caller's
+ * transaction is left as any other error leaves it.
  */
 static uint64
 lc_take_free_skip_locked(TaAccept *acc, Datum *args)
 {
 	MemoryContext spicxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	uint64		got;
+	uint64		got = 0;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(spicxt);
 
-	got = ta_exec(&any_take_free_typed, acc->fn_oid, args, NULL);
+	PG_TRY();
+	{
+		got = ta_exec(&any_take_free_typed, acc->fn_oid, args, NULL);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(spicxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(spicxt);
+		CurrentResourceOwner = owner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
 
 	if (got == 0)
 		RollbackAndReleaseCurrentSubTransaction();
@@ -1021,7 +1085,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		acc.outcome = TA_NOT_FOUND;
 		acc.message = "No such order";
 	}
-	else if (!ta_find_own_assignment(&acc))
+	else
 	{
 		uint64		got;
 
@@ -1030,6 +1094,26 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		got = lc_take_free_skip_locked(&acc, args);
 		if (got == 0)
 			got = ta_exec(&any_wait_free_typed, acc.fn_oid, args, NULL);
+
+		/*
+		 * A request this call waited for may have expired meanwhile: take
+		 * the next one up (the clock is read again, after the lock).
+		 */
+		while (got == 1)
+		{
+			Datum		expires_at = ta_col(3, &isnull);
+			Datum		after[4];
+
+			if (isnull ||
+				DatumGetTimestampTz(expires_at) > GetCurrentTimestamp())
+				break;
+			acc.request_id = ta_col_uuid(1, &isnull);
+			after[0] = args[0];
+			after[1] = TimestampTzGetDatum(GetCurrentTimestamp());
+			after[2] = args[2];
+			after[3] = UUIDPGetDatum(&acc.request_id);
+			got = ta_exec(&any_wait_free_typed_after, acc.fn_oid, after, NULL);
+		}
 
 		if (got == 1)
 		{
@@ -1040,7 +1124,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 			vehicle_type = TextDatumGetCString(ta_col(2, &isnull));
 			ta_accept_locked_request(&acc, vehicle_type);
 		}
-		else if (!ta_find_own_assignment(&acc))
+		else
 			lc_accept_any_no_slot(&acc, args);
 	}
 
@@ -1088,6 +1172,8 @@ lc_take_events(FunctionCallInfo fcinfo)
 	Tuplestorestate *tupstore;
 	MemoryContext oldcxt;
 	Datum		args[1];
+	Datum	   *values;
+	bool	   *nulls;
 	uint64		i;
 
 	ta_require_arg(fcinfo, 0, "max_count");
@@ -1118,11 +1204,10 @@ lc_take_events(FunctionCallInfo fcinfo)
 	if (SPI_tuptable->tupdesc->natts != tupdesc->natts)
 		elog(ERROR, "events has %d columns, expected %d",
 			 SPI_tuptable->tupdesc->natts, tupdesc->natts);
+	values = palloc(sizeof(Datum) * tupdesc->natts);
+	nulls = palloc(sizeof(bool) * tupdesc->natts);
 	for (i = 0; i < SPI_processed; i++)
 	{
-		Datum	   *values = palloc(sizeof(Datum) * tupdesc->natts);
-		bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
-
 		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
 						  values, nulls);
 		tuplestore_putvalues(tupstore, tupdesc, values, nulls);

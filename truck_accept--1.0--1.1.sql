@@ -40,6 +40,9 @@ SELECT pg_catalog.pg_extension_config_dump('truck_accept.events_id_seq', '');
 -- expire_truck_requests() finds its work through this index
 CREATE INDEX truck_requests_searching_expires_at_idx
 	ON truck_accept.truck_requests (expires_at) WHERE status = 'searching';
+-- accept_any_truck_request() takes an order's searching requests in id order
+CREATE INDEX truck_requests_order_searching_idx
+	ON truck_accept.truck_requests (order_id, id) WHERE status = 'searching';
 
 -- What accept_any_truck_request() returns: accept's columns plus the request.
 CREATE TYPE truck_accept.accept_any_result AS (
@@ -211,6 +214,14 @@ SELECT 'driver_trip', d.id,
 	   pg_catalog.format('status %s with %s active assignments', d.status, COALESCE(p.n, 0))
 FROM truck_accept.drivers d LEFT JOIN per_driver p ON p.driver_id = d.id
 WHERE (d.status = 'on_trip') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- a fully filled order still has a trip under way (its last completion
+-- completes it)
+SELECT 'order_completion', o.id, 'fully_filled without an active assignment'
+FROM truck_accept.orders o
+WHERE o.status = 'fully_filled'
+  AND NOT EXISTS (SELECT 1 FROM truck_accept.assignments a
+				  WHERE a.order_id = o.id AND a.status = 'active')
 UNION ALL
 -- a completed request has a completed assignment
 SELECT 'request_completed', r.id, 'completed request without a completed assignment'

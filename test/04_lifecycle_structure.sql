@@ -533,9 +533,10 @@ SELECT results_eq(
 	   WHERE i.indrelid = 'truck_accept.truck_requests'::regclass
 	   ORDER BY 1$$,
 	$$VALUES ('truck_requests_order_id_idx', NULL::text),
+	         ('truck_requests_order_searching_idx', '(status = ''searching''::text)'),
 	         ('truck_requests_pkey', NULL),
 	         ('truck_requests_searching_expires_at_idx', '(status = ''searching''::text)')$$,
-	'truck_requests has exactly its pkey, the order_id index and the partial expiry index');
+	'truck_requests has exactly its pkey, the order_id index and the partial expiry and order-searching indexes');
 
 -- ---------------------------------------------------------------------------
 -- The events CHECK: the eight event types, nothing else (writes rolled back)

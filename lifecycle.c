@@ -337,8 +337,9 @@ release_truck_request(PG_FUNCTION_ARGS)
  *
  * Every searching request and every request with an active assignment is
  * cancelled, every active assignment too, with its vehicle and driver made
- * available; the order is cancelled, its counter back to its completed
- * assignments (zero when none).  Locks: all the order's requests sorted by
+ * available; the order is cancelled, its counter keeping only the
+ * assignments it did not cancel (its completed ones: zero when none).  Locks:
+ * all the order's requests sorted by
  * id, then the vehicles, then the drivers of its active assignments sorted by
  * id, then the order.
  * ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*
 
 MODULE_big = truck_accept
 OBJS = truck_accept.o lifecycle.o
+
 PGFILEDESC = "truck_accept - hand a contested truck slot to exactly one caller"
 
 DATA = $(wildcard $(EXTENSION)--*.sql)
@@ -50,3 +51,6 @@ prove:
 	createdb $(PGTAP_DB)
 	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
 	$(PG_PROVE) -d $(PGTAP_DB) --ext .sql test/
+
+# Both objects share the statement cache and structs of the header.
+$(OBJS): truck_accept.h

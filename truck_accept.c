@@ -84,16 +84,37 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_am_d.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
@@ -190,6 +211,50 @@ TaStatement ta_read_order = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
+static TaStatement ta_read_request = {
+	"SELECT r.status, r.order_id, r.vehicle_type,"
+	" r.assigned_transporter_id, r.expires_at"
+	" FROM ONLY %1$s.truck_requests r"
+	" WHERE r.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_read_vehicle = {
+	"SELECT v.transporter_id, v.vehicle_type, v.status"
+	" FROM ONLY %1$s.vehicles v"
+	" WHERE v.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+static TaStatement ta_read_driver = {
+	"SELECT d.transporter_id, d.status"
+	" FROM ONLY %1$s.drivers d"
+	" WHERE d.id OPERATOR(pg_catalog.=) $1",
+	1, {UUIDOID}, SPI_OK_SELECT, 1
+};
+
+/* The same reads, for ta_row_fetch(): the columns in the statements' order */
+const TaRowSpec ta_request_row = {
+	"truck_requests", 5,
+	{"status", "order_id", "vehicle_type", "assigned_transporter_id", "expires_at"},
+	&ta_read_request, &ta_lock_request
+};
+
+const TaRowSpec ta_vehicle_row = {
+	"vehicles", 3, {"transporter_id", "vehicle_type", "status"},
+	&ta_read_vehicle, &ta_lock_vehicle
+};
+
+const TaRowSpec ta_driver_row = {
+	"drivers", 2, {"transporter_id", "status"},
+	&ta_read_driver, &ta_lock_driver
+};
+
+const TaRowSpec ta_order_row = {
+	"orders", 3, {"trucks_filled", "trucks_needed", "status"},
+	&ta_read_order, &ta_lock_order
+};
+
 static TaStatement ta_read_assignment = {
 	"SELECT a.id, a.trip_id"
 	" FROM ONLY %1$s.assignments a"
@@ -214,61 +279,83 @@ static TaStatement ta_read_own_assignment = {
  * already locked by this transaction, so it never waits.  $1 request, $2
  * transporter, $3 vehicle, $4 driver (may be NULL: then no driver row
  * matches), $5 order, $6 and $7 the order's new counter and status, $8 and $9
- * the new assignment's id and trip_id, $10 the event's payload.  It returns
- * how many rows it wrote, so that a row an update could not see (row
+ * the new assignment's id and trip_id, $10 the event's payload (1.1 on).  It
+ * returns how many rows it wrote, so that a row an update could not see (row
  * security, say) is an error rather than a half-done acceptance.
+ *
+ * The "by tid" form also gets the physical position of the version of each
+ * row this call locked ($11 request, $12 vehicle, $13 driver, $14 order), as
+ * the direct locking reads found them: a locked version stays where it is
+ * until this transaction changes it, so each UPDATE is a TID scan of one
+ * tuple instead of a second index scan of the primary key (the id is still
+ * compared).  The "by id" form serves the calls whose rows were locked
+ * through SPI (row security, column privileges, accept_any's SKIP LOCKED).
  */
-#define TA_ACCEPT_WRITES \
+#define TA_WRITES(REQ, VEH, DRV, ORD) \
 	"WITH req AS (" \
 	" UPDATE ONLY %1$s.truck_requests r" \
 	" SET status = 'assigned', assigned_transporter_id = $2," \
 	" assigned_vehicle_id = $3, assigned_driver_id = $4," \
 	" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()" \
-	" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
+	" WHERE " REQ "r.id OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
 	" veh AS (" \
 	" UPDATE ONLY %1$s.vehicles v" \
 	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
-	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
+	" WHERE " VEH "v.id OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
 	" drv AS (" \
 	" UPDATE ONLY %1$s.drivers d" \
 	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
-	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
+	" WHERE " DRV "d.id OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
 	" ord AS (" \
 	" UPDATE ONLY %1$s.orders o" \
 	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()" \
-	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
+	" WHERE " ORD "o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
 	" ins AS (" \
 	" INSERT INTO %1$s.assignments" \
 	" (id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)" \
 	" VALUES ($8, $9, $1, $5, $2, $3, $4) RETURNING 1)"
 
-#define TA_ACCEPT_COUNT \
-	" SELECT ((SELECT pg_catalog.count(*) FROM req)" \
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)" \
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)" \
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)" \
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ins)"
+#define TA_WRITES_BY_ID TA_WRITES("", "", "", "")
+#define TA_WRITES_BY_TID \
+	TA_WRITES("r.ctid OPERATOR(pg_catalog.=) $11 AND ", \
+			  "v.ctid OPERATOR(pg_catalog.=) $12 AND ", \
+			  "d.ctid OPERATOR(pg_catalog.=) $13 AND ", \
+			  "o.ctid OPERATOR(pg_catalog.=) $14 AND ")
 
-static TaStatement ta_accept_writes = {
-	TA_ACCEPT_WRITES
-	TA_ACCEPT_COUNT ")::pg_catalog.int4",
-	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID,
-	UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
-};
+#define TA_WRITES_EVENT \
+	", ev AS (" \
+	" INSERT INTO %1$s.events" \
+	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)" \
+	" VALUES ('accepted', $5, $1, $8, $2, $10) RETURNING 1)"
 
-static TaStatement ta_accept_writes_event = {
-	TA_ACCEPT_WRITES ","
-	" ev AS ("
-	" INSERT INTO %1$s.events"
-	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
-	" VALUES ('accepted', $5, $1, $8, $2, $10::pg_catalog.jsonb) RETURNING 1)"
-	TA_ACCEPT_COUNT
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev))::pg_catalog.int4",
-	10, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID,
-	UUIDOID, UUIDOID, TEXTOID}, SPI_OK_SELECT, 1
+/* how many rows the CTEs wrote: one aggregate over all of them */
+#define TA_WRITES_COUNT(EV) \
+	" SELECT pg_catalog.count(*)::pg_catalog.int4 FROM (" \
+	"SELECT FROM req UNION ALL SELECT FROM veh UNION ALL SELECT FROM drv" \
+	" UNION ALL SELECT FROM ord UNION ALL SELECT FROM ins" EV ") AS written"
+
+#define TA_WRITES_ARGTYPES \
+	{UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, \
+	UUIDOID, UUIDOID, JSONBOID, TIDOID, TIDOID, TIDOID, TIDOID}
+
+/* [with events][by tid] */
+static TaStatement ta_accept_writes[2][2] = {
+	{
+		{TA_WRITES_BY_ID TA_WRITES_COUNT(""),
+		10, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
+		{TA_WRITES_BY_TID TA_WRITES_COUNT(""),
+		14, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
+	},
+	{
+		{TA_WRITES_BY_ID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT FROM ev"),
+		10, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
+		{TA_WRITES_BY_TID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT FROM ev"),
+		14, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
+	},
 };
 
 void		_PG_init(void);
+static void ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
 PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
@@ -289,6 +376,8 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	CacheRegisterSyscacheCallback(PROCOID, ta_result_cache_reset, (Datum) 0);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("truck_accept");
@@ -443,6 +532,287 @@ ta_col_status(int col, char *buf)
 	text_to_cstring_buffer(DatumGetTextPP(d), buf, TA_STATUS_LEN);
 }
 
+/*
+ * ROWS BY PRIMARY KEY.  Every row an acceptance checks is found by its
+ * primary key.  Through SPI, a locking SELECT of one row costs some 55 000
+ * instructions, of which the row lock is 2 000: the rest is the executor's
+ * start and end, LockRows and SPI itself (bench/PROFILE.md).  So these rows
+ * are read here with the index and table access methods directly, the way
+ * the executor reads and locks them: an index scan of the primary key with
+ * a new snapshot of the statement (under READ COMMITTED a fresh one, after
+ * a CommandCounterIncrement(), as SPI takes it), then, for a locking read,
+ * table_tuple_lock() with the wait policy and flags of ExecLockRows():
+ * wait for a conflicting lock; under READ COMMITTED follow the row's update
+ * chain to its latest version and lock that (a version whose id changed, or
+ * that was deleted, is no row, as the executor's recheck of the WHERE
+ * clause finds); under REPEATABLE READ and SERIALIZABLE raise 40001 if the
+ * row changed since the snapshot.  The index and heap access methods take
+ * the predicate locks SERIALIZABLE needs, as for any index scan.
+ *
+ * The SPI statement of the same read is used instead when it is not the
+ * same thing: when the user lacks table-level SELECT (and, to lock, UPDATE)
+ * privilege, so that column privileges and the permission error stay
+ * PostgreSQL's own; when row security applies to the table; or when the
+ * table is not a plain table with a one-column btree primary key on "id".
+ */
+static bool
+ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
+				 bool lock, TaRow *row)
+{
+	Datum		args[1];
+	TupleDesc	tupdesc;
+	int			i;
+
+	args[0] = UUIDPGetDatum(id);
+	row->have_tid = false;
+	if (ta_exec(lock ? spec->lock : spec->read, fn_oid, args, NULL) == 0)
+		return false;
+
+	tupdesc = SPI_tuptable->tupdesc;
+	if (tupdesc->natts != spec->ncols)
+		elog(ERROR, "\"%s\" returned %d columns, expected %d",
+			 (lock ? spec->lock : spec->read)->sql, tupdesc->natts, spec->ncols);
+	for (i = 0; i < spec->ncols; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		Datum		d = ta_col(i + 1, &row->nulls[i]);
+
+		row->values[i] = row->nulls[i] ? (Datum) 0 :
+			datumCopy(d, att->attbyval, att->attlen);
+	}
+	return true;
+}
+
+/* May the current user read (and lock) this table directly? */
+static bool
+ta_row_direct_ok(Oid relid, bool lock)
+{
+	Oid			userid = GetUserId();
+
+	if (pg_class_aclcheck(relid, userid, ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	if (lock && pg_class_aclcheck(relid, userid, ACL_UPDATE) != ACLCHECK_OK)
+		return false;
+	return check_enable_rls(relid, InvalidOid, true) == RLS_NONE;
+}
+
+/* The attribute number of a column, or InvalidAttrNumber. */
+static AttrNumber
+ta_attnum(TupleDesc tupdesc, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return att->attnum;
+	}
+	return InvalidAttrNumber;
+}
+
+/*
+ * The primary key index of rel if it is a btree on the one column id_attnum
+ * (the uuid "id"), else InvalidOid.
+ */
+static Oid
+ta_pkey_index(Relation rel, AttrNumber id_attnum)
+{
+	Oid			indexoid = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	bool		ok;
+
+	if (!OidIsValid(indexoid) || id_attnum == InvalidAttrNumber ||
+		TupleDescAttr(RelationGetDescr(rel), id_attnum - 1)->atttypid != UUIDOID)
+		return InvalidOid;
+
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	{
+		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+
+		ok = idx->indnkeyatts == 1 && idx->indkey.values[0] == id_attnum;
+	}
+	ReleaseSysCache(tup);
+	if (!ok)
+		return InvalidOid;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(indexoid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	ok = ((Form_pg_class) GETSTRUCT(tup))->relam == BTREE_AM_OID;
+	ReleaseSysCache(tup);
+	return ok ? indexoid : InvalidOid;
+}
+
+/*
+ * Read the row of spec's table whose id is *id into row; with lock, lock it
+ * FOR NO KEY UPDATE first (see ROWS BY PRIMARY KEY above).  A row that an
+ * earlier direct read of this call found (row->have_tid) is locked from that
+ * version on, without a second index scan.  Returns false if there is no
+ * such row.  Errors as a locking SELECT raises them (40001, 55P03, 57014,
+ * 25006 in a read-only transaction, ...).
+ */
+bool
+ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
+			 bool lock, TaRow *row)
+{
+	Oid			relid;
+	Relation	rel;
+	TupleDesc	tupdesc;
+	AttrNumber	attnums[TA_ROW_MAX_COLS];
+	AttrNumber	id_attnum;
+	Oid			indexoid = InvalidOid;
+	Snapshot	snapshot;
+	TupleTableSlot *slot;
+	bool		found;
+	int			i;
+
+	if (lock)
+		PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
+	row->settled = false;
+
+	relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
+	if (!OidIsValid(relid) || !ta_row_direct_ok(relid, lock))
+		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
+
+	rel = table_open(relid, lock ? RowShareLock : AccessShareLock);
+	tupdesc = RelationGetDescr(rel);
+	id_attnum = ta_attnum(tupdesc, "id");
+	for (i = 0; i < spec->ncols; i++)
+		attnums[i] = ta_attnum(tupdesc, spec->cols[i]);
+	if (rel->rd_rel->relkind == RELKIND_RELATION && !(lock && row->have_tid))
+		indexoid = ta_pkey_index(rel, id_attnum);
+	for (i = 0; i < spec->ncols; i++)
+		if (attnums[i] == InvalidAttrNumber)
+			break;
+	if (i < spec->ncols || rel->rd_rel->relkind != RELKIND_RELATION ||
+		(!OidIsValid(indexoid) && !(lock && row->have_tid)))
+	{
+		table_close(rel, NoLock);
+		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
+	}
+
+	/* A statement's snapshot, as SPI takes it for a statement that may write. */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	snapshot = GetActiveSnapshot();
+
+	slot = table_slot_create(rel, NULL);
+	if (lock && row->have_tid)
+	{
+		/* the version this call read: lock it (or its successor) below */
+		found = true;
+	}
+	else
+	{
+		Relation	index = index_open(indexoid, AccessShareLock);
+		IndexScanDesc scan;
+		ScanKeyData key;
+
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ,
+					UUIDPGetDatum(id));
+		scan = index_beginscan(rel, index, snapshot, 1, 0);
+		index_rescan(scan, &key, 1, NULL, 0);
+		found = index_getnext_slot(scan, ForwardScanDirection, slot);
+		if (found)
+			row->tid = slot->tts_tid;
+		if (found && !lock && TTS_IS_BUFFERTUPLE(slot) &&
+			rel->rd_rel->relam == HEAP_TABLE_AM_OID)
+		{
+			BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
+
+			LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
+			row->settled = HeapTupleSatisfiesUpdate(bslot->base.tuple,
+													GetCurrentCommandId(false),
+													bslot->buffer) == TM_Ok;
+			LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
+		}
+		index_endscan(scan);
+		index_close(index, NoLock);
+	}
+
+	if (found && lock)
+	{
+		TupleTableSlot *locked = table_slot_create(rel, NULL);
+		ItemPointerData tid = row->tid;
+		TM_FailureData tmfd;
+		TM_Result	result;
+		int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
+
+		if (!IsolationUsesXactSnapshot())
+			flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+		result = table_tuple_lock(rel, &tid, snapshot, locked,
+								  GetCurrentCommandId(true),
+								  LockTupleNoKeyExclusive, LockWaitBlock,
+								  flags, &tmfd);
+		switch (result)
+		{
+			case TM_Ok:
+				if (tmfd.traversed)
+				{
+					/* a newer version: is it still the row with this id? */
+					bool		isnull;
+					Datum		d = slot_getattr(locked, id_attnum, &isnull);
+
+					found = !isnull &&
+						ta_uuid_eq(DatumGetUUIDP(d), id);
+				}
+				break;
+			case TM_SelfModified:
+				/* changed by a later command of this transaction: no row */
+				found = false;
+				break;
+			case TM_Updated:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent update")));
+				elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+				break;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent update")));
+				found = false;
+				break;
+			case TM_Invisible:
+				elog(ERROR, "attempted to lock invisible tuple");
+				break;
+			default:
+				elog(ERROR, "unrecognized table_tuple_lock status: %u", result);
+				break;
+		}
+		ExecDropSingleTupleTableSlot(slot);
+		slot = locked;
+	}
+
+	if (found)
+	{
+		for (i = 0; i < spec->ncols; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
+			Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
+
+			row->values[i] = row->nulls[i] ? (Datum) 0 :
+				datumCopy(d, att->attbyval, att->attlen);
+		}
+		row->tid = slot->tts_tid;
+		row->have_tid = true;
+	}
+	else
+		row->have_tid = false;
+
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	table_close(rel, NoLock);
+	return found;
+}
+
 bool
 ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b)
 {
@@ -465,16 +835,30 @@ ta_uuid_datum(const pg_uuid_t *u)
 	return UUIDPGetDatum(copy);
 }
 
-/* A random (version 4) uuid, as gen_random_uuid() makes them. */
+/*
+ * n random (version 4) uuids, as gen_random_uuid() makes them, from one call
+ * of pg_strong_random().
+ */
 void
-ta_new_uuid(pg_uuid_t *u)
+ta_new_uuids(pg_uuid_t *u, int n)
 {
-	if (!pg_strong_random(u->data, UUID_LEN))
+	int			i;
+
+	if (!pg_strong_random(u, sizeof(pg_uuid_t) * n))
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not generate random values")));
-	u->data[6] = (u->data[6] & 0x0f) | 0x40;	/* version 4 */
-	u->data[8] = (u->data[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	for (i = 0; i < n; i++)
+	{
+		u[i].data[6] = (u[i].data[6] & 0x0f) | 0x40;	/* version 4 */
+		u[i].data[8] = (u[i].data[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	}
+}
+
+void
+ta_new_uuid(pg_uuid_t *u)
+{
+	ta_new_uuids(u, 1);
 }
 
 /* Read an order's counter and status from the last statement's first row. */
@@ -485,6 +869,19 @@ ta_fetch_order(TaOrder *order, int first_col)
 	order->trucks_filled = ta_col_int32(first_col);
 	order->trucks_needed = ta_col_int32(first_col + 1);
 	ta_col_status(first_col + 2, order->status);
+}
+
+/* Read an order's counter and status from a row of ta_order_row. */
+void
+ta_order_from_row(TaOrder *order, const TaRow *row)
+{
+	if (row->nulls[0] || row->nulls[1] || row->nulls[2])
+		elog(ERROR, "unexpected null in truck_accept.orders");
+	order->known = true;
+	order->trucks_filled = DatumGetInt32(row->values[0]);
+	order->trucks_needed = DatumGetInt32(row->values[1]);
+	text_to_cstring_buffer(DatumGetTextPP(row->values[2]), order->status,
+						   TA_STATUS_LEN);
 }
 
 bool
@@ -506,14 +903,40 @@ ta_open_order_status(int32 filled, int32 needed)
 	return filled >= needed ? "fully_filled" : "partially_filled";
 }
 
+/* The 36 characters of the text form uuid_out() gives, without fmgr. */
+static void
+ta_uuid_hex(const pg_uuid_t *u, char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	int			i;
+	int			j = 0;
+
+	for (i = 0; i < UUID_LEN; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			text[j++] = '-';
+		text[j++] = hex[u->data[i] >> 4];
+		text[j++] = hex[u->data[i] & 0x0f];
+	}
+}
+
 void
 ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
 {
-	appendStringInfo(buf, ",\"%s\":", key);
+	char		text[36];
+
+	appendStringInfoString(buf, ",\"");
+	appendStringInfoString(buf, key);
+	appendStringInfoString(buf, "\":");
 	if (isnull)
+	{
 		appendStringInfoString(buf, "null");
-	else
-		appendStringInfo(buf, "\"%s\"", ta_uuid_text(u));
+		return;
+	}
+	ta_uuid_hex(u, text);
+	appendStringInfoChar(buf, '"');
+	appendBinaryStringInfo(buf, text, sizeof(text));
+	appendStringInfoChar(buf, '"');
 }
 
 /*
@@ -531,10 +954,10 @@ ta_notify_payload(const char *payload)
 static void
 ta_report_order(Oid fn_oid, TaOrder *order)
 {
-	Datum		values[1] = {UUIDPGetDatum(&order->id)};
+	TaRow		row = {0};
 
-	if (ta_exec(&ta_read_order, fn_oid, values, NULL) == 1)
-		ta_fetch_order(order, 1);
+	if (ta_row_fetch(&ta_order_row, fn_oid, &order->id, false, &row))
+		ta_order_from_row(order, &row);
 }
 
 /*
@@ -586,6 +1009,93 @@ ta_accepted_payload(TaAccept *acc)
 }
 
 /*
+ * The same payload as a jsonb value, for the events row: built here rather
+ * than parsed from the text by jsonb_in() in the write statement, which
+ * costs more than building it.  jsonb is canonical, so it is the very value
+ * the text gives.
+ */
+static void
+ta_jsonb_key(JsonbParseState **state, const char *key)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.len = strlen(key);
+	v.val.string.val = (char *) key;
+	pushJsonbValue(state, WJB_KEY, &v);
+}
+
+static void
+ta_jsonb_string(JsonbParseState **state, const char *key, char *str, int len)
+{
+	JsonbValue	v;
+
+	ta_jsonb_key(state, key);
+	v.type = jbvString;
+	v.val.string.len = len;
+	v.val.string.val = str;
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+static void
+ta_jsonb_uuid(JsonbParseState **state, const char *key, const pg_uuid_t *u,
+			  bool isnull)
+{
+	JsonbValue	v;
+
+	if (!isnull)
+	{
+		char	   *text = palloc(36);
+
+		ta_uuid_hex(u, text);
+		ta_jsonb_string(state, key, text, 36);
+		return;
+	}
+	ta_jsonb_key(state, key);
+	v.type = jbvNull;
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+static void
+ta_jsonb_int(JsonbParseState **state, const char *key, int32 n)
+{
+	JsonbValue	v;
+
+	ta_jsonb_key(state, key);
+	v.type = jbvNumeric;
+#if PG_VERSION_NUM >= 140000
+	v.val.numeric = int64_to_numeric(n);
+#else
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int4_numeric,
+														Int32GetDatum(n)));
+#endif
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+static Jsonb *
+ta_accepted_jsonb(TaAccept *acc)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	ta_jsonb_string(&state, "event", "accepted", strlen("accepted"));
+	ta_jsonb_uuid(&state, "request_id", &acc->request_id, false);
+	ta_jsonb_uuid(&state, "order_id", &acc->order.id, false);
+	ta_jsonb_uuid(&state, "assignment_id", &acc->assignment_id, false);
+	ta_jsonb_uuid(&state, "trip_id", &acc->trip_id, false);
+	ta_jsonb_uuid(&state, "transporter_id", &acc->transporter_id, false);
+	ta_jsonb_uuid(&state, "vehicle_id", &acc->vehicle_id, false);
+	ta_jsonb_uuid(&state, "driver_id", &acc->driver_id, !acc->has_driver);
+	ta_jsonb_int(&state, "trucks_filled", acc->order.trucks_filled);
+	ta_jsonb_int(&state, "trucks_needed", acc->order.trucks_needed);
+	ta_jsonb_string(&state, "order_status", acc->order.status,
+					strlen(acc->order.status));
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(result);
+}
+
+/*
  * Steps 2 to 4 of an acceptance, once the request (acc->request_id, of order
  * acc->order.id, needing vehicles of vehicle_type) is locked and open: lock
  * the vehicle, the driver and the order, in the global lock order, check
@@ -598,7 +1108,14 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	Oid			fn_oid = acc->fn_oid;
 	Datum		args[TA_MAX_ARGS];
 	char		arg_nulls[TA_MAX_ARGS];
-	bool		isnull;
+	TaRow		row = {0};
+	ItemPointerData vehicle_tid;
+	ItemPointerData driver_tid;
+	ItemPointerData order_tid;
+	bool		have_vehicle_tid;
+	bool		have_driver_tid = false;
+	bool		have_order_tid;
+	bool		by_tid;
 	bool		vehicle_found;
 	pg_uuid_t	vehicle_owner = {{0}};
 	char		vehicle_status[TA_STATUS_LEN] = "";
@@ -612,34 +1129,45 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	int32		written;
 	int32		expected;
 
-	args[0] = UUIDPGetDatum(&acc->vehicle_id);
-	vehicle_found = ta_exec(&ta_lock_vehicle, fn_oid, args, NULL) == 1;
+	vehicle_found = ta_row_fetch(&ta_vehicle_row, fn_oid, &acc->vehicle_id,
+								 true, &row);
+	have_vehicle_tid = vehicle_found && row.have_tid;
+	vehicle_tid = row.tid;
 	if (vehicle_found)
 	{
-		char	   *type;
-
-		vehicle_owner = ta_col_uuid(1, &isnull);
-		type = TextDatumGetCString(ta_col(2, &isnull));
-		vehicle_type_ok = strcmp(type, vehicle_type) == 0;
-		ta_col_status(3, vehicle_status);
+		if (row.nulls[0] || row.nulls[1] || row.nulls[2])
+			elog(ERROR, "unexpected null in truck_accept.vehicles");
+		vehicle_owner = *DatumGetUUIDP(row.values[0]);
+		vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
+								 vehicle_type) == 0;
+		text_to_cstring_buffer(DatumGetTextPP(row.values[2]), vehicle_status,
+							   TA_STATUS_LEN);
 	}
 
 	if (acc->has_driver)
 	{
-		args[0] = UUIDPGetDatum(&acc->driver_id);
-		driver_found = ta_exec(&ta_lock_driver, fn_oid, args, NULL) == 1;
+		memset(&row, 0, sizeof(row));
+		driver_found = ta_row_fetch(&ta_driver_row, fn_oid, &acc->driver_id,
+									true, &row);
+		have_driver_tid = driver_found && row.have_tid;
+		driver_tid = row.tid;
 		if (driver_found)
 		{
-			driver_owner = ta_col_uuid(1, &isnull);
-			ta_col_status(2, driver_status);
+			if (row.nulls[0] || row.nulls[1])
+				elog(ERROR, "unexpected null in truck_accept.drivers");
+			driver_owner = *DatumGetUUIDP(row.values[0]);
+			text_to_cstring_buffer(DatumGetTextPP(row.values[1]), driver_status,
+								   TA_STATUS_LEN);
 		}
 	}
 
-	args[0] = UUIDPGetDatum(&acc->order.id);
-	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
+	memset(&row, 0, sizeof(row));
+	if (!ta_row_fetch(&ta_order_row, fn_oid, &acc->order.id, true, &row))
 		elog(ERROR, "order of truck request %s not found",
 			 ta_uuid_text(&acc->request_id));
-	ta_fetch_order(&acc->order, 1);
+	have_order_tid = row.have_tid;
+	order_tid = row.tid;
+	ta_order_from_row(&acc->order, &row);
 
 	/* Step 3: the checks, in the documented order. */
 	if (ta_order_is_closed(&acc->order))
@@ -696,8 +1224,13 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	/* Step 4: every check passed; write it all at once. */
 	new_filled = acc->order.trucks_filled + 1;
 	new_status = ta_open_order_status(new_filled, acc->order.trucks_needed);
-	ta_new_uuid(&acc->assignment_id);
-	ta_new_uuid(&acc->trip_id);
+	{
+		pg_uuid_t	ids[2];
+
+		ta_new_uuids(ids, 2);
+		acc->assignment_id = ids[0];
+		acc->trip_id = ids[1];
+	}
 	acc->order.trucks_filled = new_filled;
 	strlcpy(acc->order.status, new_status, TA_STATUS_LEN);
 	payload = ta_accepted_payload(acc);
@@ -711,12 +1244,25 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	args[6] = CStringGetTextDatum(new_status);
 	args[7] = UUIDPGetDatum(&acc->assignment_id);
 	args[8] = UUIDPGetDatum(&acc->trip_id);
-	args[9] = CStringGetTextDatum(payload);
+	/* 1.0 appends no event: $10 is then unused */
+	args[9] = acc->with_events ? JsonbPGetDatum(ta_accepted_jsonb(acc)) :
+		(Datum) 0;
 	memset(arg_nulls, ' ', sizeof(arg_nulls));
 	if (!acc->has_driver)
 		arg_nulls[3] = 'n';
+	if (!acc->with_events)
+		arg_nulls[9] = 'n';
 
-	if (ta_exec(acc->with_events ? &ta_accept_writes_event : &ta_accept_writes,
+	args[10] = PointerGetDatum(&acc->request_tid);
+	args[11] = PointerGetDatum(&vehicle_tid);
+	args[12] = PointerGetDatum(&driver_tid);
+	args[13] = PointerGetDatum(&order_tid);
+	if (!acc->has_driver)
+		arg_nulls[12] = 'n';
+	by_tid = acc->have_request_tid && have_vehicle_tid && have_order_tid &&
+		(have_driver_tid || !acc->has_driver);
+
+	if (ta_exec(&ta_accept_writes[acc->with_events ? 1 : 0][by_tid ? 1 : 0],
 				fn_oid, args, arg_nulls) != 1)
 		elog(ERROR, "accepting truck request %s returned no row",
 			 ta_uuid_text(&acc->request_id));
@@ -732,21 +1278,74 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 }
 
 /*
+ * The result descriptors of the accept functions, built and blessed once per
+ * backend (get_call_result_type() on every call costs more than all the C
+ * code of a call), keyed by the function, and forgotten whenever pg_proc
+ * changes.
+ */
+#define TA_RESULT_CACHE 4
+static struct
+{
+	Oid			fn_oid;
+	TupleDesc	tupdesc;		/* blessed, in TopMemoryContext */
+}			ta_result_cache[TA_RESULT_CACHE];
+
+static void
+ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
+{
+	int			i;
+
+	for (i = 0; i < TA_RESULT_CACHE; i++)
+	{
+		if (ta_result_cache[i].tupdesc != NULL)
+			FreeTupleDesc(ta_result_cache[i].tupdesc);
+		ta_result_cache[i].fn_oid = InvalidOid;
+		ta_result_cache[i].tupdesc = NULL;
+	}
+}
+
+static TupleDesc
+ta_result_tupdesc(FunctionCallInfo fcinfo, int natts)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	TupleDesc	tupdesc;
+	MemoryContext oldcxt;
+	int			i;
+
+	for (i = 0; i < TA_RESULT_CACHE; i++)
+		if (ta_result_cache[i].fn_oid == fn_oid)
+			return ta_result_cache[i].tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != natts)
+		elog(ERROR, "return type has %d columns, expected %d",
+			 tupdesc->natts, natts);
+
+	for (i = 0; i < TA_RESULT_CACHE; i++)
+		if (ta_result_cache[i].tupdesc == NULL)
+			break;
+	if (i == TA_RESULT_CACHE)
+		return BlessTupleDesc(tupdesc);	/* cache full: not kept */
+
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+	MemoryContextSwitchTo(oldcxt);
+	ta_result_cache[i].fn_oid = fn_oid;
+	ta_result_cache[i].tupdesc = tupdesc;
+	return tupdesc;
+}
+
+/*
  * Build the result row of accept (and, with the request's id appended, of
  * accept_any).  Runs after SPI_finish, in the caller's memory.
  */
 Datum
 ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 {
-	TupleDesc	tupdesc;
+	TupleDesc	tupdesc = ta_result_tupdesc(fcinfo, with_request_id ? 10 : 9);
 	Datum		values[10];
 	bool		nulls[10] = {0};
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != (with_request_id ? 10 : 9))
-		elog(ERROR, "return type has %d columns, expected %d",
-			 tupdesc->natts, with_request_id ? 10 : 9);
 
 	values[0] = CStringGetTextDatum(ta_outcome_names[acc->outcome]);
 	values[1] = BoolGetDatum(acc->outcome == TA_ACCEPTED ||
@@ -784,8 +1383,49 @@ ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 			nulls[9] = true;
 	}
 
-	tupdesc = BlessTupleDesc(tupdesc);
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+/*
+ * The outcome of an acceptance that a version of its request (a row of
+ * ta_request_row) settles alone: already_yours, already_taken or
+ * request_closed (with its message), or TA_ACCEPTED if the request is open.
+ * Sets the order's id and the vehicle type the request needs.
+ */
+static TaOutcome
+ta_request_check(TaAccept *acc, const TaRow *row, char **vehicle_type)
+{
+	char		status[TA_STATUS_LEN];
+
+	if (row->nulls[0] || row->nulls[1] || row->nulls[2])
+		elog(ERROR, "unexpected null in truck_accept.truck_requests");
+	text_to_cstring_buffer(DatumGetTextPP(row->values[0]), status,
+						   TA_STATUS_LEN);
+	acc->order.id = *DatumGetUUIDP(row->values[1]);
+	*vehicle_type = TextDatumGetCString(row->values[2]);
+	acc->message = NULL;
+
+	if (strcmp(status, "assigned") == 0)
+	{
+		if (!row->nulls[3] &&
+			ta_uuid_eq(DatumGetUUIDP(row->values[3]), &acc->transporter_id))
+			return TA_ALREADY_YOURS;
+		return TA_ALREADY_TAKEN;
+	}
+	if (strcmp(status, "searching") != 0 ||
+		(!row->nulls[4] &&
+		 DatumGetTimestampTz(row->values[4]) <= GetCurrentTimestamp()))
+	{
+		if (strcmp(status, "searching") == 0 ||
+			strcmp(status, "expired") == 0)
+			acc->message = "This request has expired";
+		else if (strcmp(status, "cancelled") == 0)
+			acc->message = "This request has been cancelled";
+		else
+			acc->message = "This request has been completed";
+		return TA_REQUEST_CLOSED;
+	}
+	return TA_ACCEPTED;
 }
 
 /*
@@ -797,6 +1437,8 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 {
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
+	TaRow		row = {0};
+	char	   *vehicle_type = NULL;
 	Datum		args[1];
 	bool		isnull;
 
@@ -818,59 +1460,56 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 		elog(ERROR, "SPI_connect failed");
 
 	/*
-	 * Step 1: lock the request, and settle everything that depends on the
-	 * request alone.
+	 * Step 1: the request, and everything that depends on the request alone.
+	 * A request whose latest version is taken by another transporter, closed
+	 * or expired, and that no transaction is locking or changing (a release
+	 * in flight may reopen it), is answered from a plain read, without a
+	 * lock.  Otherwise it is locked (its latest version, under READ
+	 * COMMITTED, once every transaction that held it has ended) and checked
+	 * again.
 	 */
-	args[0] = UUIDPGetDatum(&acc.request_id);
-	if (ta_exec(&ta_lock_request, acc.fn_oid, args, NULL) == 0)
+	if (!ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id, false,
+					  &row))
 		acc.outcome = TA_NOT_FOUND;
 	else
 	{
-		char		req_status[TA_STATUS_LEN];
-		char	   *vehicle_type;
-		pg_uuid_t	assigned_to;
-		bool		assigned_isnull;
-		Datum		expires_at;
-		bool		expires_isnull;
-
-		ta_col_status(1, req_status);
-		acc.order.id = ta_col_uuid(2, &isnull);
-		vehicle_type = TextDatumGetCString(ta_col(3, &isnull));
-		assigned_to = ta_col_uuid(4, &assigned_isnull);
-		expires_at = ta_col(5, &expires_isnull);
-
-		if (strcmp(req_status, "assigned") == 0)
+		acc.outcome = ta_request_check(&acc, &row, &vehicle_type);
+		if (acc.outcome == TA_ACCEPTED || acc.outcome == TA_ALREADY_YOURS ||
+			!row.settled)
 		{
-			if (!assigned_isnull && ta_uuid_eq(&assigned_to, &acc.transporter_id))
+			if (!ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id,
+							  true, &row))
+				acc.outcome = TA_NOT_FOUND;
+			else
 			{
-				acc.outcome = TA_ALREADY_YOURS;
+				acc.outcome = ta_request_check(&acc, &row, &vehicle_type);
+				acc.have_request_tid = row.have_tid;
+				acc.request_tid = row.tid;
+			}
+		}
+
+		switch (acc.outcome)
+		{
+			case TA_ACCEPTED:
+				/* open: steps 2 to 4 decide */
+				ta_accept_locked_request(&acc, vehicle_type);
+				break;
+			case TA_ALREADY_YOURS:
+				args[0] = UUIDPGetDatum(&acc.request_id);
 				if (ta_exec(&ta_read_assignment, acc.fn_oid, args, NULL) == 1)
 				{
 					acc.has_assignment = true;
 					acc.assignment_id = ta_col_uuid(1, &isnull);
 					acc.trip_id = ta_col_uuid(2, &isnull);
 				}
-			}
-			else
-				acc.outcome = TA_ALREADY_TAKEN;
-			ta_report_order(acc.fn_oid, &acc.order);
+				ta_report_order(acc.fn_oid, &acc.order);
+				break;
+			case TA_NOT_FOUND:
+				break;
+			default:
+				ta_report_order(acc.fn_oid, &acc.order);
+				break;
 		}
-		else if (strcmp(req_status, "searching") != 0 ||
-				 (!expires_isnull &&
-				  DatumGetTimestampTz(expires_at) <= GetCurrentTimestamp()))
-		{
-			acc.outcome = TA_REQUEST_CLOSED;
-			if (strcmp(req_status, "searching") == 0 ||
-				strcmp(req_status, "expired") == 0)
-				acc.message = "This request has expired";
-			else if (strcmp(req_status, "cancelled") == 0)
-				acc.message = "This request has been cancelled";
-			else
-				acc.message = "This request has been completed";
-			ta_report_order(acc.fn_oid, &acc.order);
-		}
-		else
-			ta_accept_locked_request(&acc, vehicle_type);
 	}
 
 	/* Messages built above live in SPI memory: copy before SPI_finish. */

@@ -13,12 +13,13 @@
 
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "storage/itemptr.h"
 #include "utils/uuid.h"
 
 /* Longest status value in any table, plus the terminator. */
 #define TA_STATUS_LEN 32
 
-#define TA_MAX_ARGS 10
+#define TA_MAX_ARGS 14
 
 /*
  * One statement, prepared once per backend and kept.  "sql" names the
@@ -34,6 +35,44 @@ typedef struct TaStatement
 	int			max_rows;
 	SPIPlanPtr	plan;			/* kept plan, or NULL */
 } TaStatement;
+
+/*
+ * One row of a table of the extension, read by its uuid primary key "id"
+ * (truck_accept.c: ta_row_fetch).  "cols" are the columns read, in order;
+ * "read" and "lock" are the same read as SPI statements (a plain SELECT and
+ * a SELECT ... FOR NO KEY UPDATE of the same columns), used where the direct
+ * read does not apply.
+ */
+#define TA_ROW_MAX_COLS 6
+
+typedef struct TaRowSpec
+{
+	const char *relname;
+	int			ncols;
+	const char *cols[TA_ROW_MAX_COLS];
+	TaStatement *read;
+	TaStatement *lock;
+} TaRowSpec;
+
+typedef struct TaRow
+{
+	Datum		values[TA_ROW_MAX_COLS];	/* copies, in the current context */
+	bool		nulls[TA_ROW_MAX_COLS];
+	bool		have_tid;		/* tid holds the version read directly */
+	ItemPointerData tid;
+	bool		settled;		/* a plain read found the row's latest
+								 * version, and no transaction holds a lock
+								 * on it or is changing it */
+} TaRow;
+
+extern const TaRowSpec ta_request_row;	/* status, order_id, vehicle_type,
+										 * assigned_transporter_id, expires_at */
+extern const TaRowSpec ta_vehicle_row;	/* transporter_id, vehicle_type, status */
+extern const TaRowSpec ta_driver_row;	/* transporter_id, status */
+extern const TaRowSpec ta_order_row;	/* trucks_filled, trucks_needed, status */
+
+extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
+						 const pg_uuid_t *id, bool lock, TaRow *row);
 
 /* What a call learned about an order; reported whenever it is known. */
 typedef struct TaOrder
@@ -68,11 +107,13 @@ extern void ta_col_status(int col, char *buf);
 extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
 extern char *ta_uuid_text(const pg_uuid_t *u);
 extern void ta_new_uuid(pg_uuid_t *u);
+extern void ta_new_uuids(pg_uuid_t *u, int n);
 extern Datum ta_uuid_datum(const pg_uuid_t *u);
 extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
 /* Order helpers */
 extern void ta_fetch_order(TaOrder *order, int first_col);
+extern void ta_order_from_row(TaOrder *order, const TaRow *row);
 extern bool ta_order_is_closed(const TaOrder *order);
 extern const char *ta_open_order_status(int32 filled, int32 needed);
 
@@ -113,6 +154,9 @@ typedef struct TaAccept
 	pg_uuid_t	vehicle_id;
 	pg_uuid_t	driver_id;
 	bool		has_driver;
+	bool		have_request_tid;	/* request_tid: the locked version of the
+									 * request, as a direct read found it */
+	ItemPointerData request_tid;
 	/* out */
 	TaOutcome	outcome;
 	TaOrder		order;

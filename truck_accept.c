@@ -1456,6 +1456,13 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	if (acc.has_driver)
 		acc.driver_id = *PG_GETARG_UUID_P(3);
 
+	/*
+	 * A call may lock and write: not in a read-only transaction, even when
+	 * it would end up rejected without a lock (the error a locking SELECT
+	 * raises, as in every version).
+	 */
+	PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 

@@ -5,8 +5,11 @@
  *	  inside the caller's transaction.
  *
  * accept_truck_request(request_id, transporter_id, vehicle_id, driver_id)
- * validates and performs a whole acceptance through SPI under row locks, and
- * returns exactly one row whose "outcome" says what happened.  This file also
+ * validates and performs a whole acceptance under row locks, and returns
+ * exactly one row whose "outcome" says what happened.  It reads and locks
+ * its rows by primary key with the index and table access methods (see ROWS
+ * BY PRIMARY KEY below) and does all its writes in one SQL statement through
+ * SPI.  This file also
  * holds what every function of the extension shares (the statement cache,
  * the SPI helpers, NOTIFY); the rest of the lifecycle (release, cancel,
  * expire, complete, accept-any, take_events) is in lifecycle.c, under the
@@ -47,12 +50,20 @@
  * order, but together they can deadlock like any other row locks.)  All
  * writes come after all checks have passed, in a single statement.
  *
- * ISOLATION.  Under READ COMMITTED each SPI statement takes a fresh
- * snapshot, and a locking read that had to wait returns the latest committed
- * version of the row.  So concurrent callers for one request queue on its
- * row lock; the first wins, the others wake up once its transaction ends and
- * see "assigned" (already_taken), or "searching" again if it rolled back
- * (and then one of them wins).  No serialization failures, no retries.
+ * ISOLATION.  Under READ COMMITTED each read takes a fresh snapshot, and a
+ * locking read that had to wait returns the latest committed version of the
+ * row.  So concurrent callers for one request queue on its row lock; the
+ * first wins, the others wake up once its transaction ends and see
+ * "assigned" (already_taken), or "searching" again if it rolled back (and
+ * then one of them wins).  No serialization failures, no retries.
+ *
+ * The request is first read without a lock.  If that version is the latest,
+ * no transaction holds a lock on it or is changing it, and it already
+ * settles the call (taken by another transporter, closed, expired), the call
+ * answers from it and takes no lock at all: it neither queues nor holds up
+ * the next caller.  Anything else (an open request, a retry of one's own,
+ * a request some transaction is changing, such as a release in flight) is
+ * locked and checked again from the locked version.
  *
  * Under REPEATABLE READ and SERIALIZABLE, a locking read of a row that a
  * concurrent transaction changed raises PostgreSQL's own SQLSTATE 40001,
@@ -65,7 +76,8 @@
  * happened, and the notification (sent by PostgreSQL only on commit) is
  * dropped with it.
  *
- * SPI.  Each statement is prepared once per backend, kept with
+ * SPI.  The writes, and the reads where the direct ones step aside, are
+ * SQL statements.  Each statement is prepared once per backend, kept with
  * SPI_keepplan() and revalidated with SPI_plan_is_valid() before reuse (an
  * invalidated plan is only replaced when no outer call, re-entered from a
  * trigger, may still be executing it).  Every

@@ -112,6 +112,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -133,6 +134,12 @@
 #include "truck_accept.h"
 
 PG_MODULE_MAGIC;
+
+/*
+ * How many times an accept waits for a transaction that is changing its
+ * request before it queues for the request's row lock instead.
+ */
+#define TA_MAX_WAITS 3
 
 /* Channel of the notifications. */
 #define TA_NOTIFY_CHANNEL "truck_accept"
@@ -685,6 +692,7 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	if (lock)
 		PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
 	row->settled = false;
+	row->modifier = InvalidTransactionId;
 
 	relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
 	if (!OidIsValid(relid) || !ta_row_direct_ok(relid, lock))
@@ -737,10 +745,23 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 		{
 			BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
 
+			HeapTupleHeader htup = bslot->base.tuple->t_data;
+			TM_Result	state;
+
 			LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
-			row->settled = HeapTupleSatisfiesUpdate(bslot->base.tuple,
-													GetCurrentCommandId(false),
-													bslot->buffer) == TM_Ok;
+			state = HeapTupleSatisfiesUpdate(bslot->base.tuple,
+											 GetCurrentCommandId(false),
+											 bslot->buffer);
+			row->settled = state == TM_Ok;
+			if (state == TM_BeingModified && !IsolationUsesXactSnapshot() &&
+				!(htup->t_infomask & HEAP_XMAX_IS_MULTI))
+			{
+				TransactionId xmax = HeapTupleHeaderGetRawXmax(htup);
+
+				if (TransactionIdIsNormal(xmax) &&
+					!TransactionIdIsCurrentTransactionId(xmax))
+					row->modifier = xmax;
+			}
 			LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
 		}
 		index_endscan(scan);
@@ -1450,6 +1471,8 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
 	TaRow		row = {0};
+	bool		found;
+	int			waits;
 	char	   *vehicle_type = NULL;
 	Datum		args[1];
 	bool		isnull;
@@ -1487,8 +1510,27 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	 * COMMITTED, once every transaction that held it has ended) and checked
 	 * again.
 	 */
-	if (!ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id, false,
-					  &row))
+	for (waits = 0;; waits++)
+	{
+		found = ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id,
+							 false, &row);
+		if (!found || row.settled || !TransactionIdIsValid(row.modifier) ||
+			waits >= TA_MAX_WAITS)
+			break;
+
+		/*
+		 * Under READ COMMITTED, a request another transaction is changing
+		 * or holds (an accept in flight): wait for that transaction to end,
+		 * without taking a lock, and read the request again.  The callers
+		 * that lose to an accept in flight then all answer already_taken
+		 * from the settled version, instead of taking the lock one after
+		 * the other and each holding it until its own transaction ends.
+		 */
+		XactLockTableWait(row.modifier, NULL, NULL, XLTW_None);
+		memset(&row, 0, sizeof(row));
+	}
+
+	if (!found)
 		acc.outcome = TA_NOT_FOUND;
 	else
 	{

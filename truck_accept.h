@@ -63,6 +63,8 @@ typedef struct TaRow
 	bool		settled;		/* a plain read found the row's latest
 								 * version, and no transaction holds a lock
 								 * on it or is changing it */
+	TransactionId modifier;		/* else, under READ COMMITTED: the one other
+								 * transaction that does, if known */
 } TaRow;
 
 extern const TaRowSpec ta_request_row;	/* status, order_id, vehicle_type,

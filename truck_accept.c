@@ -61,9 +61,14 @@
  * no transaction holds a lock on it or is changing it, and it already
  * settles the call (taken by another transporter, closed, expired), the call
  * answers from it and takes no lock at all: it neither queues nor holds up
- * the next caller.  Anything else (an open request, a retry of one's own,
- * a request some transaction is changing, such as a release in flight) is
- * locked and checked again from the locked version.
+ * the next caller.  Under READ COMMITTED, if one other transaction is
+ * changing it or holds it (an accept or a release in flight), the call
+ * waits for that transaction to end, without taking the lock, and reads the
+ * request again (up to TA_MAX_WAITS times): so when a winner commits, all
+ * the callers that waited for it answer already_taken at once instead of
+ * taking the row lock one after another.  Anything else (an open request, a
+ * retry of one's own, several lockers at once) is locked, waiting as a
+ * locking SELECT waits, and checked again from the locked version.
  *
  * Under REPEATABLE READ and SERIALIZABLE, a locking read of a row that a
  * concurrent transaction changed raises PostgreSQL's own SQLSTATE 40001,

@@ -21,8 +21,7 @@
  *							  the existing assignment is returned (a retry)
  *	 3. already_taken		  assigned to another transporter
  *	 4. request_closed		  request cancelled, expired or completed, or past
- *							  its expires_at (at the time of the check, once
- *							  the request is locked)
+ *							  its expires_at (against the clock at the check)
  *	 5. order_closed		  order cancelled, expired, completed or fully filled
  *	 6. vehicle_not_found	  7. vehicle_not_owned	8. vehicle_type_mismatch
  *	 9. vehicle_unavailable   (vehicle status is not "available")
@@ -35,9 +34,11 @@
  * A rejection writes nothing.  A malformed call (NULL request, transporter or
  * vehicle) is an ERROR with SQLSTATE 22004, not an outcome.
  *
- * LOCK ORDER.  Every row whose state is checked is locked FOR NO KEY UPDATE
+ * LOCK ORDER.  Every row an acceptance writes is locked FOR NO KEY UPDATE
  * (not FOR UPDATE, which would block foreign-key checks of other
- * transactions) before it is checked, always in this global order:
+ * transactions) before the checks that lead to the write, always in this
+ * global order (a request that a plain read shows settled is rejected
+ * without any lock, see ISOLATION):
  *
  *		truck_requests -> vehicles -> drivers -> orders
  *
@@ -380,6 +381,7 @@ static TaStatement ta_accept_writes[2][2] = {
 
 void		_PG_init(void);
 static void ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue);
+static void ta_result_cache_reset_rel(Datum arg, Oid relid);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
 PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
@@ -402,6 +404,8 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	CacheRegisterSyscacheCallback(PROCOID, ta_result_cache_reset, (Datum) 0);
+	/* accept_any's result is a composite type: ALTER TYPE changes its relation */
+	CacheRegisterRelcacheCallback(ta_result_cache_reset_rel, (Datum) 0);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("truck_accept");
@@ -607,15 +611,23 @@ ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	return true;
 }
 
-/* May the current user read (and lock) this table directly? */
+/*
+ * May the current user read (and, with lock, lock) this table directly?
+ * *may_lock: may it lock the table's rows (a plain read of a row that only
+ * a lock would settle must not settle a call that could not take it).
+ * Called with the table locked, so that a concurrent GRANT, REVOKE or
+ * row-security change is seen as the executor would see it.
+ */
 static bool
-ta_row_direct_ok(Oid relid, bool lock)
+ta_row_direct_ok(Oid relid, bool lock, bool *may_lock)
 {
 	Oid			userid = GetUserId();
 
+	*may_lock = false;
 	if (pg_class_aclcheck(relid, userid, ACL_SELECT) != ACLCHECK_OK)
 		return false;
-	if (lock && pg_class_aclcheck(relid, userid, ACL_UPDATE) != ACLCHECK_OK)
+	*may_lock = pg_class_aclcheck(relid, userid, ACL_UPDATE) == ACLCHECK_OK;
+	if (lock && !*may_lock)
 		return false;
 	return check_enable_rls(relid, InvalidOid, true) == RLS_NONE;
 }
@@ -692,6 +704,7 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	Snapshot	snapshot;
 	TupleTableSlot *slot;
 	bool		found;
+	bool		may_lock;
 	int			i;
 
 	if (lock)
@@ -700,10 +713,15 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	row->modifier = InvalidTransactionId;
 
 	relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
-	if (!OidIsValid(relid) || !ta_row_direct_ok(relid, lock))
+	if (!OidIsValid(relid))
 		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
 
 	rel = table_open(relid, lock ? RowShareLock : AccessShareLock);
+	if (!ta_row_direct_ok(relid, lock, &may_lock))
+	{
+		table_close(rel, NoLock);
+		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
+	}
 	tupdesc = RelationGetDescr(rel);
 	id_attnum = ta_attnum(tupdesc, "id");
 	for (i = 0; i < spec->ncols; i++)
@@ -745,7 +763,7 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 		found = index_getnext_slot(scan, ForwardScanDirection, slot);
 		if (found)
 			row->tid = slot->tts_tid;
-		if (found && !lock && TTS_IS_BUFFERTUPLE(slot) &&
+		if (found && !lock && may_lock && TTS_IS_BUFFERTUPLE(slot) &&
 			rel->rd_rel->relam == HEAP_TABLE_AM_OID)
 		{
 			BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
@@ -1318,8 +1336,8 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 /*
  * The result descriptors of the accept functions, built and blessed once per
  * backend (get_call_result_type() on every call costs more than all the C
- * code of a call), keyed by the function, and forgotten whenever pg_proc
- * changes.
+ * code of a call), keyed by the function, and forgotten whenever pg_proc or
+ * any relation (a composite type's included) changes.
  */
 #define TA_RESULT_CACHE 4
 static struct
@@ -1340,6 +1358,12 @@ ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
 		ta_result_cache[i].fn_oid = InvalidOid;
 		ta_result_cache[i].tupdesc = NULL;
 	}
+}
+
+static void
+ta_result_cache_reset_rel(Datum arg, Oid relid)
+{
+	ta_result_cache_reset(arg, PROCOID, 0);
 }
 
 static TupleDesc
@@ -1545,7 +1569,11 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 		{
 			if (!ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id,
 							  true, &row))
+			{
+				/* gone (deleted, or its id changed) while this call waited */
 				acc.outcome = TA_NOT_FOUND;
+				acc.message = NULL;
+			}
 			else
 			{
 				acc.outcome = ta_request_check(&acc, &row, &vehicle_type);

@@ -95,6 +95,20 @@ SELECT outcome FROM truck_accept.accept_truck_request(id('r2'), id('bravo'), id(
 ROLLBACK;
 GRANT UPDATE ON truck_accept.vehicles TO t16_app;
 
+-- Without UPDATE on truck_requests a call cannot lock the request: the same
+-- permission error whether the request is open or already taken (a settled
+-- rejection is only answered without a lock to a caller who could lock).
+REVOKE UPDATE ON truck_accept.truck_requests FROM t16_app;
+BEGIN;
+SET LOCAL ROLE t16_app;
+SELECT outcome FROM truck_accept.accept_truck_request(id('r1'), id('bravo'), id('vb'));
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE t16_app;
+SELECT outcome FROM truck_accept.accept_truck_request(id('r2'), id('bravo'), id('vb'));
+ROLLBACK;
+GRANT UPDATE ON truck_accept.truck_requests TO t16_app;
+
 -- Row security on vehicles: a transporter sees only its own trucks.  The call
 -- honours the policy (SPI path): another transporter's truck is not found,
 -- where the table owner would be told it belongs to someone else.
@@ -110,6 +124,16 @@ ROLLBACK;
 SELECT outcome FROM truck_accept.accept_truck_request(id('r2'), id('bravo'), id('va'));
 DROP POLICY own_trucks ON truck_accept.vehicles;
 ALTER TABLE truck_accept.vehicles DISABLE ROW LEVEL SECURITY;
+
+-- The result row's descriptor is kept per session: a change of
+-- accept_any's result type is picked up by the next call of the session.
+SELECT outcome, trucks_filled FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
+ALTER TYPE truck_accept.accept_any_result ALTER ATTRIBUTE trucks_filled TYPE bigint;
+SELECT outcome, pg_typeof(trucks_filled) FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
+ALTER TYPE truck_accept.accept_any_result ALTER ATTRIBUTE trucks_filled TYPE integer;
+SELECT outcome, pg_typeof(trucks_filled) FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
+SELECT outcome FROM truck_accept.release_truck_request(
+	(SELECT id FROM truck_accept.truck_requests WHERE assigned_transporter_id = id('bravo')), id('bravo'));
 
 SELECT nm(id) AS request, status, nm(assigned_transporter_id) AS transporter
 FROM truck_accept.truck_requests ORDER BY nm(id);

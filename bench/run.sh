@@ -160,8 +160,10 @@ script_of() { # contender -> the file of its call
 		b) echo "$bench/b_plpgsql.pgbench" ;;
 		c) echo "$bench/c_extension.pgbench" ;;
 		d) echo "$results/d_floor.pgbench" ;;
+		e) echo "$bench/e_ceiling.pgbench" ;;
 	esac
 }
+cat "$bench/pick_storm.pgbench" "$(script_of e)" >"$results/storm_e.pgbench"
 for x in a b c d; do
 	cat "$bench/pick_storm.pgbench" "$(script_of $x)" >"$results/storm_$x.pgbench"
 	cat "$bench/pick_spread.pgbench" "$(script_of $x)" >"$results/spread_$x.pgbench"
@@ -211,7 +213,8 @@ storm_tsv=$results/storm.tsv
 echo -e "rep\tconns\tcontender\tanswered\tfailed\tanswered_per_s\tp50_ms\tp99_ms\taccepted\torders_hot\tslots_wanted\tslots_filled\tunfilled_wanted\toverfilled\tviolations\tcalls" >"$storm_tsv"
 for rep in $(seq 1 "$reps"); do
 	for conns in $storm_conns; do
-		for x in a b c; do
+		# (e): the ceiling of this harness, the picker and a statement that does nothing
+		for x in a b c e; do
 			reset_db storm
 			psql -X -q -d storm -c 'DELETE FROM bench.storm_clock' \
 				-c "INSERT INTO bench.storm_clock VALUES (clock_timestamp() + interval '200 milliseconds', $period_ms)"

@@ -266,12 +266,13 @@ set xlabel "connections"
 set xtics ({", ".join(str(c) for c in conns_list)})
 set logscale x 2
 set xrange [12:170]
-set key top left
+set key bottom right
 set grid
 set logscale y
 set ylabel "answered calls per second"
 set title "throughput"
 plot "{dat}" u 1:2 w lp lw 2 pt 7 t "(a) app SERIALIZABLE, 3 tries", "" u 1:3 w lp lw 2 pt 5 t "(b) PL/pgSQL", "" u 1:4 w lp lw 2 pt 9 t "(c) truck_accept", "" u 1:8 w lp lw 1 dt 2 pt 1 lc rgb "gray40" t "(e) ceiling: picker + no-op"
+set key top left
 set ylabel "p99 latency of answered calls, ms"
 set title "p99 latency"
 plot "{dat}" u 1:5 w lp lw 2 pt 7 t "(a) app SERIALIZABLE, 3 tries", "" u 1:6 w lp lw 2 pt 5 t "(b) PL/pgSQL", "" u 1:7 w lp lw 2 pt 9 t "(c) truck_accept", "" u 1:9 w lp lw 1 dt 2 pt 1 lc rgb "gray40" t "(e) ceiling: picker + no-op"

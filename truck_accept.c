@@ -776,8 +776,17 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 											 GetCurrentCommandId(false),
 											 bslot->buffer);
 			row->settled = state == TM_Ok;
+
+			/*
+			 * One other transaction that would make a lock FOR NO KEY UPDATE
+			 * wait: an updater, or a locker in any mode but FOR KEY SHARE
+			 * (which a foreign-key check of a row that references this one
+			 * takes, and which does not conflict).
+			 */
 			if (state == TM_BeingModified && !IsolationUsesXactSnapshot() &&
-				!(htup->t_infomask & HEAP_XMAX_IS_MULTI))
+				!(htup->t_infomask & HEAP_XMAX_IS_MULTI) &&
+				!(HEAP_XMAX_IS_LOCKED_ONLY(htup->t_infomask) &&
+				  HEAP_XMAX_IS_KEYSHR_LOCKED(htup->t_infomask)))
 			{
 				TransactionId xmax = HeapTupleHeaderGetRawXmax(htup);
 

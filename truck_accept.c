@@ -684,6 +684,28 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 }
 
 /*
+ * Wait, without locking the row, for the transaction that a plain read of
+ * it found changing or holding it (row->modifier) to end.  A lock timeout,
+ * cancel or deadlock is reported as for a row lock wait, "while locking
+ * tuple" included.
+ */
+void
+ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row)
+{
+	Oid			relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
+	Relation	rel;
+
+	if (!OidIsValid(relid) || !row->have_tid)
+	{
+		XactLockTableWait(row->modifier, NULL, NULL, XLTW_None);
+		return;
+	}
+	rel = table_open(relid, AccessShareLock);
+	XactLockTableWait(row->modifier, rel, &row->tid, XLTW_Lock);
+	table_close(rel, NoLock);
+}
+
+/*
  * Read the row of spec's table whose id is *id into row; with lock, lock it
  * FOR NO KEY UPDATE first (see ROWS BY PRIMARY KEY above).  A row that an
  * earlier direct read of this call found (row->have_tid) is locked from that
@@ -1564,7 +1586,7 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 		 * from the settled version, instead of taking the lock one after
 		 * the other and each holding it until its own transaction ends.
 		 */
-		XactLockTableWait(row.modifier, NULL, NULL, XLTW_None);
+		ta_row_wait(&ta_request_row, acc.fn_oid, &row);
 		memset(&row, 0, sizeof(row));
 	}
 

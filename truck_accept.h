@@ -75,6 +75,7 @@ extern const TaRowSpec ta_order_row;	/* trucks_filled, trucks_needed, status */
 
 extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
 						 const pg_uuid_t *id, bool lock, TaRow *row);
+extern void ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row);
 
 /* What a call learned about an order; reported whenever it is known. */
 typedef struct TaOrder

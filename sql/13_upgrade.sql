@@ -10,26 +10,7 @@
 CREATE SCHEMA t13;
 SET search_path = t13, public;
 
--- Readable fixed ids that sort like their names: id('r1') is the name's
--- bytes, zero-padded, as a uuid (names of at most 16 bytes); nm() reads the
--- name back, and says "random" for an id the extension generated.
-CREATE FUNCTION id(text) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT AS $$
-	SELECT CASE WHEN octet_length($1) <= 16
-		THEN rpad(encode(convert_to($1, 'UTF8'), 'hex'), 32, '0')::uuid END
-$$;
-CREATE FUNCTION nm(uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
-	SELECT CASE WHEN h ~ '^([2-7][0-9a-f])+(00)*$'
-		THEN convert_from(rtrim(decode(h, 'hex'), '\x00'::bytea), 'UTF8')
-		ELSE 'random' END
-	FROM (SELECT replace($1::text, '-', '') AS h) s
-$$;
--- An event payload with every uuid in it read back as a name.
-CREATE FUNCTION named(jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS $$
-	SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'string'
-			AND v #>> '{}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-		THEN to_jsonb(nm((v #>> '{}')::uuid)) ELSE v END)
-	FROM jsonb_each($1) e(k, v)
-$$;
+\i sql/include/helpers.sql
 
 CREATE FUNCTION state() RETURNS TABLE (order_name text, order_status text, filled text, requests text)
 LANGUAGE sql AS $$

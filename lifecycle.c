@@ -40,6 +40,8 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -47,7 +49,13 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/array.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/rls.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/resowner.h"
@@ -106,26 +114,37 @@ lc_notify_rows(void)
 
 	for (i = 0; i < SPI_processed; i++)
 	{
-		Datum		d = ta_row_col(i, 1, &isnull);
+		Datum		d = ta_row_col(i, 1, TEXTOID, &isnull);
 
 		if (!isnull)
 			ta_notify_payload(TextDatumGetCString(d));
 	}
 }
 
-/* The first columns of a result row: outcome, flag, then the rest. */
+/* The row type of a result, whose columns must be of these types. */
 static TupleDesc
-lc_result_tupdesc(FunctionCallInfo fcinfo, int natts)
+lc_result_tupdesc(FunctionCallInfo fcinfo, int natts, const Oid *types)
 {
 	TupleDesc	tupdesc;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != natts)
-		elog(ERROR, "return type has %d columns, expected %d",
-			 tupdesc->natts, natts);
+	ta_check_result_type(fcinfo->flinfo->fn_oid, tupdesc, natts, types);
 	return BlessTupleDesc(tupdesc);
 }
+
+/*
+ * The end of a write statement: how many rows its CTEs wrote, and a bit per
+ * table of which they wrote a row (ta_check_writes() checks both).
+ */
+#define LC_WRITTEN(BITS) \
+	" SELECT pg_catalog.count(*)::pg_catalog.int4, pg_catalog.bit_or(w.t)" \
+	" FROM (" BITS ") AS w"
+
+/* The tables a release writes, by the bit of LC_WRITTEN */
+static const char *const rel_tables[] = {
+	"assignments", "truck_requests", "vehicles", "drivers", "orders", "events"
+};
 
 /* ---------------------------------------------------------------------------
  * release_truck_request(request_id uuid, transporter_id uuid)
@@ -160,15 +179,42 @@ static TaStatement rel_writes = {
 	" INSERT INTO %1$s.events"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
 	" VALUES ('released', $5, $1, $2, $8, $9::pg_catalog.jsonb) RETURNING 1)"
-	" SELECT ((SELECT pg_catalog.count(*) FROM asg)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM req)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev))::pg_catalog.int4",
+	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
+			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
+			   " UNION ALL SELECT 16 FROM ord UNION ALL SELECT 32 FROM ev"),
 	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, UUIDOID,
 	TEXTOID}, SPI_OK_SELECT, 1
 };
+
+/*
+ * An assigned request without an active assignment: row-level security on
+ * assignments hides it, or the rows are inconsistent (written around the
+ * extension: invariant_violations shows them).
+ */
+static void
+lc_no_active_assignment(Oid fn_oid, const pg_uuid_t *request_id)
+{
+	Oid			relid = get_relname_relid("assignments",
+										  get_func_namespace(fn_oid));
+
+	if (OidIsValid(relid) &&
+		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the active assignment of truck request %s is not visible in relation \"%s\"",
+						ta_uuid_text(request_id), ta_relation_name(relid)),
+				 errdetail("Row-level security hides the row."),
+				 errhint("Give the role a policy on the table that covers its own assignments, or exempt it from row-level security.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+			 errmsg("truck request %s is assigned but has no active assignment",
+					ta_uuid_text(request_id)),
+			 errdetail("The rows were changed without truck_accept's functions."),
+			 errhint("The view truck_accept.invariant_violations lists what is inconsistent; correct those rows.")));
+}
+
+static const Oid rel_result_types[8] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
+INT4OID, INT4OID, TEXTOID, TEXTOID};
 
 static Datum
 lc_release(FunctionCallInfo fcinfo)
@@ -224,8 +270,7 @@ lc_release(FunctionCallInfo fcinfo)
 			message = "This request is assigned to another transporter";
 		}
 		else if (ta_exec(&lc_read_active_assignment, fn_oid, args, NULL) != 1)
-			elog(ERROR, "assigned truck request %s has no active assignment",
-				 ta_uuid_text(&request_id));
+			lc_no_active_assignment(fn_oid, &request_id);
 		else
 		{
 			pg_uuid_t	vehicle_id = ta_col_uuid(2, &isnull);
@@ -233,7 +278,6 @@ lc_release(FunctionCallInfo fcinfo)
 			pg_uuid_t	driver_id = ta_col_uuid(3, &isnull);
 			pg_uuid_t	trip_id;
 			StringInfoData payload;
-			int32		written;
 
 			has_driver = !isnull;
 			assignment_id = ta_col_uuid(1, &isnull);
@@ -243,8 +287,8 @@ lc_release(FunctionCallInfo fcinfo)
 			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
 			args[0] = UUIDPGetDatum(&order.id);
 			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				elog(ERROR, "order of truck request %s not found",
-					 ta_uuid_text(&request_id));
+				ta_order_lock_failed(fn_oid, &order.id, "truck request",
+									 &request_id, true);
 			ta_fetch_order(&order, 1);
 
 			order.trucks_filled--;
@@ -282,10 +326,8 @@ lc_release(FunctionCallInfo fcinfo)
 			if (!has_driver)
 				arg_nulls[3] = 'n';
 			ta_exec(&rel_writes, fn_oid, args, arg_nulls);
-			written = ta_col_int32(1);
-			if (written != 5 + (has_driver ? 1 : 0))
-				elog(ERROR, "releasing truck request %s wrote %d rows, expected %d",
-					 ta_uuid_text(&request_id), written, 5 + (has_driver ? 1 : 0));
+			ta_check_writes("releasing truck request", &request_id, fn_oid,
+							rel_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32);
 			ta_notify_payload(payload.data);
 
 			outcome = "released";
@@ -303,7 +345,7 @@ lc_release(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 8);
+	tupdesc = lc_result_tupdesc(fcinfo, 8, rel_result_types);
 	values[0] = CStringGetTextDatum(outcome);
 	values[1] = BoolGetDatum(strcmp(outcome, "released") == 0);
 	if (has_assignment)
@@ -345,7 +387,7 @@ release_truck_request(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 static TaStatement can_lock_requests = {
-	"SELECT r.id FROM ONLY %1$s.truck_requests r"
+	"SELECT r.id, r.status FROM ONLY %1$s.truck_requests r"
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY r.id FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
@@ -353,7 +395,7 @@ static TaStatement can_lock_requests = {
 
 static TaStatement can_lock_vehicles = {
 	"SELECT v.id FROM ONLY %1$s.vehicles v"
-	" WHERE v.id IN (SELECT a.vehicle_id FROM ONLY %1$s.assignments a"
+	" WHERE v.id OPERATOR(pg_catalog.=) ANY (SELECT a.vehicle_id FROM ONLY %1$s.assignments a"
 	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active')"
 	" ORDER BY v.id FOR NO KEY UPDATE OF v",
@@ -362,7 +404,7 @@ static TaStatement can_lock_vehicles = {
 
 static TaStatement can_lock_drivers = {
 	"SELECT d.id FROM ONLY %1$s.drivers d"
-	" WHERE d.id IN (SELECT a.driver_id FROM ONLY %1$s.assignments a"
+	" WHERE d.id OPERATOR(pg_catalog.=) ANY (SELECT a.driver_id FROM ONLY %1$s.assignments a"
 	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active')"
 	" ORDER BY d.id FOR NO KEY UPDATE OF d",
@@ -374,11 +416,12 @@ static TaStatement can_lock_drivers = {
  * assignments only: a request added to the order after they were locked is
  * left alone (an accept of it finds the order cancelled; one that won it
  * before the order was locked keeps its assignment, which the counter keeps
- * counting).  Returns one row per event it appended:
+ * counting).  Returns one row per event it appends:
  * the payload, then (the same on every row) the requests and assignments
- * cancelled, and the vehicles, drivers and orders updated.  (The payloads
- * come from the CTE that feeds the events insert, not from a RETURNING of
- * it, which would need SELECT on the events table.)
+ * cancelled, the vehicles, drivers and orders updated, the assignments with
+ * a driver, and the events appended.  (The payloads come from the CTE that
+ * feeds the events insert, not from a RETURNING of it, which would need
+ * SELECT on the events table.)
  */
 static TaStatement can_writes = {
 	"WITH act AS ("
@@ -421,14 +464,15 @@ static TaStatement can_writes = {
 	" INSERT INTO %1$s.events"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
 	" SELECT p.event_type, $1, p.request_id, p.assignment_id, p.transporter_id, p.payload"
-	" FROM pay p ORDER BY p.k, p.ord)"
+	" FROM pay p ORDER BY p.k, p.ord RETURNING 1)"
 	" SELECT p.payload::pg_catalog.text,"
 	" (SELECT pg_catalog.count(*) FROM req)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM act)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM veh)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM drv)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM ord)::pg_catalog.int4,"
-	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4"
+	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4,"
+	" (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
 	" FROM pay p ORDER BY p.k, p.ord",
 	2, {UUIDOID, UUIDARRAYOID}, SPI_OK_SELECT, 0
 };
@@ -440,6 +484,39 @@ lc_order_status_is_final(const char *status)
 		strcmp(status, "expired") == 0 ||
 		strcmp(status, "completed") == 0;
 }
+
+/*
+ * Check the counts a cancellation's writes report (see can_writes) against
+ * what it locked: every open request (open_requests) cancelled, and the
+ * active assignment of each assigned one, with its vehicle and driver; the
+ * order; one event per assignment and one for the order.  A row not written
+ * was skipped (see ta_write_skipped).
+ */
+static void
+lc_check_cancel_writes(Oid fn_oid, const pg_uuid_t *order_id,
+					   int32 open_requests, int32 assigned_requests)
+{
+	const char *action = "cancelling order";
+	int32		requests = ta_col_int32(2);
+	int32		assignments = ta_col_int32(3);
+
+	if (requests != open_requests)
+		ta_write_skipped(action, order_id, fn_oid, "truck_requests");
+	if (assignments != assigned_requests)
+		ta_write_skipped(action, order_id, fn_oid, "assignments");
+	if (ta_col_int32(4) != assignments)
+		ta_write_skipped(action, order_id, fn_oid, "vehicles");
+	if (ta_col_int32(5) != ta_col_int32(7))
+		ta_write_skipped(action, order_id, fn_oid, "drivers");
+	if (ta_col_int32(6) != 1)
+		ta_write_skipped(action, order_id, fn_oid, "orders");
+	if (ta_col_int32(8) != assignments + 1 ||
+		SPI_processed != (uint64) assignments + 1)
+		ta_write_skipped(action, order_id, fn_oid, "events");
+}
+
+static const Oid can_result_types[6] = {TEXTOID, BOOLOID, INT4OID, INT4OID,
+TEXTOID, TEXTOID};
 
 static Datum
 lc_cancel_order(FunctionCallInfo fcinfo)
@@ -482,23 +559,38 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 			/* requests, vehicles, drivers, then the order: the lock order */
 			uint64		nrequests = ta_exec(&can_lock_requests, fn_oid, args, NULL);
 			Datum	   *ids = palloc(sizeof(Datum) * (nrequests + 1));
+			int32		open_requests = 0;
+			int32		assigned_requests = 0;
 			uint64		i;
 
 			for (i = 0; i < nrequests; i++)
 			{
 				bool		isnull;
+				Datum		status = ta_row_col(i, 2, TEXTOID, &isnull);
+				char	   *s = isnull ? "" : TextDatumGetCString(status);
 
-				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col(i, 1, &isnull)));
+				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col(i, 1, UUIDOID, &isnull)));
+				if (strcmp(s, "assigned") == 0)
+					assigned_requests++;
+				if (strcmp(s, "assigned") == 0 || strcmp(s, "searching") == 0)
+					open_requests++;
 			}
 			locked_ids = PointerGetDatum(construct_array(ids, (int) nrequests, UUIDOID,
 														 UUID_LEN, false, TYPALIGN_CHAR));
 			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
 			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
 			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				elog(ERROR, "order %s vanished", ta_uuid_text(&order.id));
-			ta_fetch_order(&order, 1);
+				ta_order_lock_failed(fn_oid, &order.id, "order", NULL, false);
+			else
+				ta_fetch_order(&order, 1);
 
-			if (lc_order_status_is_final(order.status))
+			if (!order.known)
+			{
+				/* deleted while this call waited for it */
+				outcome = "not_found";
+				message = "No such order";
+			}
+			else if (lc_order_status_is_final(order.status))
 			{
 				outcome = "already_closed";
 				message = "This order is already closed";
@@ -506,25 +598,12 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 			else
 			{
 				Datum		wargs[2] = {args[0], locked_ids};
-				uint64		nevents = ta_exec(&can_writes, fn_oid, wargs, NULL);
-				int32		veh,
-							drv,
-							ord,
-							with_driver;
 
-				if (nevents < 1)
-					elog(ERROR, "cancelling order %s appended no event",
-						 ta_uuid_text(&order.id));
+				ta_exec(&can_writes, fn_oid, wargs, NULL);
 				requests_cancelled = ta_col_int32(2);
 				assignments_cancelled = ta_col_int32(3);
-				veh = ta_col_int32(4);
-				drv = ta_col_int32(5);
-				ord = ta_col_int32(6);
-				with_driver = ta_col_int32(7);
-				if (ord != 1 || veh != assignments_cancelled || drv != with_driver ||
-					nevents != (uint64) assignments_cancelled + 1)
-					elog(ERROR, "cancelling order %s wrote inconsistent rows",
-						 ta_uuid_text(&order.id));
+				lc_check_cancel_writes(fn_oid, &order.id, open_requests,
+									   assigned_requests);
 				lc_notify_rows();
 
 				strlcpy(order.status, "cancelled", TA_STATUS_LEN);
@@ -538,7 +617,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 6);
+	tupdesc = lc_result_tupdesc(fcinfo, 6, can_result_types);
 	values[0] = CStringGetTextDatum(outcome);
 	values[1] = BoolGetDatum(strcmp(outcome, "cancelled") == 0);
 	values[2] = Int32GetDatum(requests_cancelled);
@@ -587,8 +666,10 @@ static TaStatement exp_requests = {
 	" FROM upd),"
 	" ev AS ("
 	" INSERT INTO %1$s.events (event_type, order_id, request_id, payload)"
-	" SELECT 'request_expired', p.order_id, p.id, p.payload FROM pay p ORDER BY p.id)"
-	" SELECT p.payload::pg_catalog.text FROM pay p ORDER BY p.id",
+	" SELECT 'request_expired', p.order_id, p.id, p.payload FROM pay p ORDER BY p.id"
+	" RETURNING 1)"
+	" SELECT p.payload::pg_catalog.text, (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
+	" FROM pay p ORDER BY p.id",
 	1, {TIMESTAMPTZOID}, SPI_OK_SELECT, 0
 };
 
@@ -615,10 +696,19 @@ static TaStatement exp_orders = {
 	" AS payload FROM upd),"
 	" ev AS ("
 	" INSERT INTO %1$s.events (event_type, order_id, payload)"
-	" SELECT 'order_expired', p.id, p.payload FROM pay p ORDER BY p.id)"
-	" SELECT p.payload::pg_catalog.text FROM pay p ORDER BY p.id",
+	" SELECT 'order_expired', p.id, p.payload FROM pay p ORDER BY p.id RETURNING 1)"
+	" SELECT p.payload::pg_catalog.text, (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
+	" FROM pay p ORDER BY p.id",
 	0, {InvalidOid}, SPI_OK_SELECT, 0
 };
+
+/* One event appended per row an expiry statement changed (column 2). */
+static void
+lc_check_expire_events(Oid fn_oid, const char *action)
+{
+	if (SPI_processed > 0 && (uint64) ta_col_int32(2) != SPI_processed)
+		ta_write_skipped(action, NULL, fn_oid, "events");
+}
 
 static Datum
 lc_expire(FunctionCallInfo fcinfo)
@@ -634,8 +724,10 @@ lc_expire(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_connect failed");
 
 	expired = ta_exec(&exp_requests, fn_oid, args, NULL);
+	lc_check_expire_events(fn_oid, "expiring truck requests");
 	lc_notify_rows();
 	ta_exec(&exp_orders, fn_oid, NULL, NULL);
+	lc_check_expire_events(fn_oid, "expiring orders");
 	lc_notify_rows();
 
 	if (SPI_finish() != SPI_OK_FINISH)
@@ -712,16 +804,22 @@ static TaStatement cmp_writes = {
 	" ev_ord AS ("
 	" INSERT INTO %1$s.events (event_type, order_id, payload)"
 	" SELECT 'order_completed', $5, $9::pg_catalog.jsonb WHERE $6 RETURNING 1)"
-	" SELECT ((SELECT pg_catalog.count(*) FROM asg)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM req)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM veh)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM drv)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ord)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev_asg)"
-	" OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ev_ord))::pg_catalog.int4",
+	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
+			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
+			   " UNION ALL SELECT 16 FROM ord UNION ALL SELECT 32 FROM ev_asg"
+			   " UNION ALL SELECT 64 FROM ev_ord"),
 	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, BOOLOID, UUIDOID, TEXTOID,
 	TEXTOID}, SPI_OK_SELECT, 1
 };
+
+/* The tables a completion writes, by the bit of LC_WRITTEN */
+static const char *const cmp_tables[] = {
+	"assignments", "truck_requests", "vehicles", "drivers", "orders", "events",
+	"events"
+};
+
+static const Oid cmp_result_types[6] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
+TEXTOID, TEXTOID};
 
 static Datum
 lc_complete(FunctionCallInfo fcinfo)
@@ -765,11 +863,23 @@ lc_complete(FunctionCallInfo fcinfo)
 		ta_exec(&lc_lock_request, fn_oid, args, NULL);
 		args[0] = UUIDPGetDatum(&assignment_id);
 		if (ta_exec(&cmp_read, fn_oid, args, NULL) != 1)
-			elog(ERROR, "assignment %s vanished", ta_uuid_text(&assignment_id));
-		ta_col_status(1, status);
-		order.id = ta_col_uuid(2, &isnull);
+		{
+			/* deleted while this call waited for its request */
+			found = false;
+			status[0] = '\0';
+		}
+		else
+		{
+			ta_col_status(1, status);
+			order.id = ta_col_uuid(2, &isnull);
+		}
 
-		if (strcmp(status, "completed") == 0)
+		if (!found)
+		{
+			outcome = "not_found";
+			message = "No such assignment";
+		}
+		else if (strcmp(status, "completed") == 0)
 		{
 			outcome = "already_completed";
 			message = "This trip is already completed";
@@ -789,14 +899,12 @@ lc_complete(FunctionCallInfo fcinfo)
 			bool		complete_order;
 			StringInfoData payload;
 			StringInfoData order_payload;
-			int32		written;
-			int32		expected;
 
 			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
 			args[0] = UUIDPGetDatum(&order.id);
 			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				elog(ERROR, "order of assignment %s not found",
-					 ta_uuid_text(&assignment_id));
+				ta_order_lock_failed(fn_oid, &order.id, "assignment",
+									 &assignment_id, true);
 			ta_fetch_order(&order, 1);
 
 			args[1] = UUIDPGetDatum(&assignment_id);
@@ -838,11 +946,9 @@ lc_complete(FunctionCallInfo fcinfo)
 			if (!has_driver)
 				arg_nulls[3] = 'n';
 			ta_exec(&cmp_writes, fn_oid, args, arg_nulls);
-			written = ta_col_int32(1);
-			expected = 5 + (has_driver ? 1 : 0) + (complete_order ? 1 : 0);
-			if (written != expected)
-				elog(ERROR, "completing assignment %s wrote %d rows, expected %d",
-					 ta_uuid_text(&assignment_id), written, expected);
+			ta_check_writes("completing assignment", &assignment_id, fn_oid,
+							cmp_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32 |
+							(complete_order ? 64 : 0));
 			ta_notify_payload(payload.data);
 			if (complete_order)
 				ta_notify_payload(order_payload.data);
@@ -851,7 +957,7 @@ lc_complete(FunctionCallInfo fcinfo)
 			message = complete_order ? "Trip completed; the order is completed" :
 				"Trip completed";
 		}
-		if (!order.known)
+		if (found && !order.known)
 		{
 			args[0] = UUIDPGetDatum(&order.id);
 			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
@@ -864,7 +970,7 @@ lc_complete(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 6);
+	tupdesc = lc_result_tupdesc(fcinfo, 6, cmp_result_types);
 	values[0] = CStringGetTextDatum(outcome);
 	values[1] = BoolGetDatum(strcmp(outcome, "completed") == 0);
 	if (found)
@@ -908,16 +1014,42 @@ complete_assignment(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 #define ANY_FREE_REQUEST \
-	"SELECT r.id, r.vehicle_type, r.expires_at FROM ONLY %1$s.truck_requests r" \
+	"SELECT r.id, r.vehicle_type, r.expires_at" ANY_FREE_REQUEST_FROM
+
+#define ANY_FREE_REQUEST_FROM \
+	" FROM ONLY %1$s.truck_requests r" \
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
 	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
 	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)"
 
 /* ... of the type of the vehicle offered ($3) */
-#define ANY_FREE_REQUEST_OF_TYPE \
-	ANY_FREE_REQUEST \
+#define ANY_OF_TYPE \
 	" AND r.vehicle_type OPERATOR(pg_catalog.=)" \
 	" (SELECT v.vehicle_type FROM ONLY %1$s.vehicles v WHERE v.id OPERATOR(pg_catalog.=) $3)"
+#define ANY_FREE_REQUEST_OF_TYPE ANY_FREE_REQUEST ANY_OF_TYPE
+
+/*
+ * The candidates of the SKIP LOCKED pass without a subtransaction
+ * (lc_take_free_direct), read without a lock, with where each version is,
+ * $5 at a time (first one: it is free unless callers collide); the second
+ * form reads above an id ($4, unused by the first).
+ */
+#define ANY_CANDIDATES \
+	"SELECT r.ctid, r.id, r.vehicle_type, r.expires_at" \
+	ANY_FREE_REQUEST_FROM ANY_OF_TYPE
+#define ANY_BATCH_SQL " ORDER BY r.id LIMIT $5"
+#define ANY_FIRST_BATCH 1
+#define ANY_NEXT_BATCH 16
+
+static TaStatement any_candidates = {
+	ANY_CANDIDATES ANY_BATCH_SQL,
+	5, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID, INT8OID}, SPI_OK_SELECT, 0
+};
+
+static TaStatement any_candidates_after = {
+	ANY_CANDIDATES " AND r.id OPERATOR(pg_catalog.>) $4" ANY_BATCH_SQL,
+	5, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID, INT8OID}, SPI_OK_SELECT, 0
+};
 
 #define ANY_LOCK " ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
 
@@ -977,7 +1109,13 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	}
 	lock_args[0] = UUIDPGetDatum(&acc->order.id);
 	if (ta_exec(&ta_lock_order, acc->fn_oid, lock_args, NULL) != 1)
-		elog(ERROR, "order %s vanished", ta_uuid_text(&acc->order.id));
+	{
+		/* deleted while this call waited for it */
+		ta_order_lock_failed(acc->fn_oid, &acc->order.id, "order", NULL, false);
+		acc->outcome = TA_NOT_FOUND;
+		acc->message = "No such order";
+		return;
+	}
 	ta_fetch_order(&acc->order, 1);
 
 	/* the vehicle's trip cannot change while this call holds the vehicle */
@@ -986,7 +1124,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 		return;
 
 	ta_exec(&any_open_request, acc->fn_oid, args, NULL);
-	any_open = DatumGetBool(ta_col(1, &isnull));
+	any_open = DatumGetBool(ta_col(1, BOOLOID, &isnull));
 
 	if (ta_order_is_closed(&acc->order))
 		acc->outcome = TA_ORDER_CLOSED;
@@ -1006,8 +1144,115 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	}
 }
 
+/* A free request that a pass of accept_any took, locked. */
+typedef struct LcFree
+{
+	pg_uuid_t	id;
+	char	   *vehicle_type;
+	bool		expires_isnull;
+	TimestampTz expires_at;
+	bool		have_tid;		/* tid: the version locked, read directly */
+	ItemPointerData tid;
+} LcFree;
+
+/* Fill *f from row "row" of the last statement: id, vehicle_type, expires_at */
+static void
+lc_free_from_row(LcFree *f, uint64 row, int first_col)
+{
+	bool		isnull;
+
+	f->id = *DatumGetUUIDP(ta_row_col(row, first_col, UUIDOID, &isnull));
+	f->vehicle_type = TextDatumGetCString(ta_row_col(row, first_col + 1,
+													 TEXTOID, &isnull));
+	f->expires_at = DatumGetTimestampTz(ta_row_col(row, first_col + 2,
+												   TIMESTAMPTZOID,
+												   &f->expires_isnull));
+	f->have_tid = false;
+}
+
 /*
- * The SKIP LOCKED pass, in a subtransaction that is rolled back when it finds
+ * The SKIP LOCKED pass without a subtransaction.  The free requests of the
+ * vehicle's type are read without a lock, in id order, above *after if it is
+ * given, a batch at a time; each is then locked as the read found it, FOR NO
+ * KEY UPDATE, skipping one that anybody holds (LockWaitSkip) and one that
+ * changed since it was read (the lock does not follow the update chain).  So
+ * the one request it locks is the very version that qualified, and it locks
+ * no other row: nothing to undo, no XID but the transaction's own, and no
+ * MultiXact when the call then updates the request.  Returns -1 where the
+ * direct reads do not apply (ta_row_direct_ok: privileges, row security),
+ * else whether it took a request.
+ */
+static int
+lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
+					LcFree *f)
+{
+	Oid			nspid = get_func_namespace(acc->fn_oid);
+	Oid			relid = get_relname_relid("truck_requests", nspid);
+	Relation	rel;
+	TupleTableSlot *slot;
+	bool		may_lock;
+	pg_uuid_t	above = {{0}};
+	bool		have_above = after != NULL;
+	bool		last_isnull;
+	int64		batch = ANY_FIRST_BATCH;
+	int			taken = 0;
+
+	if (!OidIsValid(relid))
+		return -1;
+	PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
+	rel = table_open(relid, RowShareLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+		!ta_row_direct_ok(relid, nspid, true, &may_lock))
+	{
+		table_close(rel, NoLock);
+		return -1;
+	}
+	if (have_above)
+		above = *after;
+
+	slot = table_slot_create(rel, NULL);
+	while (!taken)
+	{
+		Datum		cargs[5] = {args[0], args[1], args[2], UUIDPGetDatum(&above),
+		Int64GetDatum(batch)};
+		uint64		n = ta_exec(have_above ? &any_candidates_after : &any_candidates,
+								acc->fn_oid, cargs, NULL);
+		uint64		i;
+
+		for (i = 0; i < n && !taken; i++)
+		{
+			bool		isnull;
+			ItemPointerData tid = *(ItemPointer) DatumGetPointer(ta_row_col(i, 1, TIDOID,
+																  &isnull));
+			TM_FailureData tmfd;
+
+			if (table_tuple_lock(rel, &tid, GetActiveSnapshot(), slot,
+								 GetCurrentCommandId(true),
+								 LockTupleNoKeyExclusive, LockWaitSkip,
+								 TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS,
+								 &tmfd) == TM_Ok)
+			{
+				lc_free_from_row(f, i, 2);
+				f->have_tid = true;
+				f->tid = tid;
+				taken = 1;
+			}
+		}
+		if (taken || n < (uint64) batch)
+			break;
+		/* all of this batch held by others: the next, larger batch */
+		above = *DatumGetUUIDP(ta_row_col(n - 1, 2, UUIDOID, &last_isnull));
+		have_above = true;
+		batch = ANY_NEXT_BATCH;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, NoLock);
+	return taken;
+}
+
+/*
+ * The SKIP LOCKED pass as SQL, where the direct one does not apply, in a
+ * subtransaction that is rolled back when it finds
  * nothing.  A row the pass manages to lock but that no longer qualifies
  * (another caller won it since the statement's snapshot) stays locked after
  * the recheck fails; if the waiting pass that follows then waited for a row
@@ -1055,13 +1300,55 @@ lc_take_free_skip_locked(TaAccept *acc, Datum *args)
 	return got;
 }
 
+/*
+ * accept_any's cursor: in the transaction that last won a request of an
+ * order through accept_any, that request's id.  The next call for the same
+ * order in the same transaction starts its SKIP LOCKED pass above it, past
+ * the requests the transaction has already taken, whose index entries an
+ * index scan from the lowest id would otherwise walk through call after
+ * call (they stay until the transaction ends); when nothing is free above
+ * it, the pass starts from the lowest id again.  Only a hint: a stale one
+ * costs one more pass, never a slot.
+ */
+static struct
+{
+	TransactionId xid;
+	pg_uuid_t	order_id;
+	pg_uuid_t	after;
+}			lc_any_cursor;
+
+/*
+ * Find and lock a free request of the vehicle's type: the SKIP LOCKED pass
+ * (from the cursor, then from the lowest id; as SQL in a subtransaction
+ * where the direct pass does not apply), then, when every free request is
+ * held, the waiting pass.
+ */
+static bool
+lc_find_free(TaAccept *acc, Datum *args, LcFree *f)
+{
+	TransactionId xid = GetTopTransactionIdIfAny();
+	int			taken = 0;
+
+	if (TransactionIdIsValid(xid) && xid == lc_any_cursor.xid &&
+		ta_uuid_eq(&lc_any_cursor.order_id, &acc->order.id))
+		taken = lc_take_free_direct(acc, args, &lc_any_cursor.after, f);
+	if (taken == 0)
+		taken = lc_take_free_direct(acc, args, NULL, f);
+	if (taken < 0)
+		taken = lc_take_free_skip_locked(acc, args) == 1 ? 2 : 0;
+	if (taken == 0)
+		taken = ta_exec(&any_wait_free_typed, acc->fn_oid, args, NULL) == 1 ? 2 : 0;
+	if (taken == 2)
+		lc_free_from_row(f, 0, 1);
+	return taken > 0;
+}
+
 static Datum
 lc_accept_any(FunctionCallInfo fcinfo)
 {
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
 	Datum		args[3];
-	bool		isnull;
 
 	ta_require_arg(fcinfo, 0, "order_id");
 	ta_require_arg(fcinfo, 1, "transporter_id");
@@ -1088,42 +1375,43 @@ lc_accept_any(FunctionCallInfo fcinfo)
 	}
 	else
 	{
-		uint64		got;
+		LcFree		f;
+		bool		got;
 
 		args[1] = TimestampTzGetDatum(GetCurrentTimestamp());
 		args[2] = UUIDPGetDatum(&acc.vehicle_id);
-		got = lc_take_free_skip_locked(&acc, args);
-		if (got == 0)
-			got = ta_exec(&any_wait_free_typed, acc.fn_oid, args, NULL);
+		got = lc_find_free(&acc, args, &f);
 
 		/*
 		 * A request this call waited for may have expired meanwhile: take
 		 * the next one up (the clock is read again, after the lock).
 		 */
-		while (got == 1)
+		while (got && !f.expires_isnull && f.expires_at <= GetCurrentTimestamp())
 		{
-			Datum		expires_at = ta_col(3, &isnull);
 			Datum		after[4];
 
-			if (isnull ||
-				DatumGetTimestampTz(expires_at) > GetCurrentTimestamp())
-				break;
-			acc.request_id = ta_col_uuid(1, &isnull);
 			after[0] = args[0];
 			after[1] = TimestampTzGetDatum(GetCurrentTimestamp());
 			after[2] = args[2];
-			after[3] = UUIDPGetDatum(&acc.request_id);
-			got = ta_exec(&any_wait_free_typed_after, acc.fn_oid, after, NULL);
+			after[3] = UUIDPGetDatum(&f.id);
+			got = ta_exec(&any_wait_free_typed_after, acc.fn_oid, after, NULL) == 1;
+			if (got)
+				lc_free_from_row(&f, 0, 1);
 		}
 
-		if (got == 1)
+		if (got)
 		{
-			char	   *vehicle_type;
-
-			acc.request_id = ta_col_uuid(1, &isnull);
+			acc.request_id = f.id;
 			acc.has_request = true;
-			vehicle_type = TextDatumGetCString(ta_col(2, &isnull));
-			ta_accept_locked_request(&acc, vehicle_type);
+			acc.have_request_tid = f.have_tid;
+			acc.request_tid = f.tid;
+			ta_accept_locked_request(&acc, f.vehicle_type);
+			if (acc.outcome == TA_ACCEPTED)
+			{
+				lc_any_cursor.xid = GetTopTransactionId();
+				lc_any_cursor.order_id = acc.order.id;
+				lc_any_cursor.after = acc.request_id;
+			}
 		}
 		else
 			lc_accept_any_no_slot(&acc, args);
@@ -1164,6 +1452,42 @@ static TaStatement take_stmt = {
 	1, {INT4OID}, SPI_OK_SELECT, 0
 };
 
+/*
+ * Which column of the events rows the statement returned (events' live
+ * columns, "e.*") fills each column of the function's row type, which is
+ * the table's own row type and so also has a place for each dropped column
+ * (-1 in the map: NULL).  Anything else is an error.
+ */
+static int *
+lc_event_columns(Oid fn_oid, TupleDesc result, TupleDesc returned)
+{
+	int		   *map = palloc(sizeof(int) * result->natts);
+	int			next = 0;
+	int			i;
+
+	for (i = 0; i < result->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(result, i);
+
+		if (att->attisdropped)
+		{
+			map[i] = -1;
+			continue;
+		}
+		if (next >= returned->natts ||
+			TupleDescAttr(returned, next)->atttypid != att->atttypid)
+			break;
+		map[i] = next++;
+	}
+	if (i < result->natts || next != returned->natts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("function %s returns a row type that does not match the events it takes",
+						format_procedure(fn_oid)),
+				 errhint("The function returns the row type of the events table; recreate the extension if they differ.")));
+	return map;
+}
+
 static Datum
 lc_take_events(FunctionCallInfo fcinfo)
 {
@@ -1175,6 +1499,9 @@ lc_take_events(FunctionCallInfo fcinfo)
 	Datum		args[1];
 	Datum	   *values;
 	bool	   *nulls;
+	Datum	   *row_values;
+	bool	   *row_nulls;
+	int		   *map;
 	uint64		i;
 
 	ta_require_arg(fcinfo, 0, "max_count");
@@ -1202,15 +1529,23 @@ lc_take_events(FunctionCallInfo fcinfo)
 
 	args[0] = Int32GetDatum(max_count);
 	ta_exec(&take_stmt, fcinfo->flinfo->fn_oid, args, NULL);
-	if (SPI_tuptable->tupdesc->natts != tupdesc->natts)
-		elog(ERROR, "events has %d columns, expected %d",
-			 SPI_tuptable->tupdesc->natts, tupdesc->natts);
+	map = lc_event_columns(fcinfo->flinfo->fn_oid, tupdesc,
+						   SPI_tuptable->tupdesc);
 	values = palloc(sizeof(Datum) * tupdesc->natts);
 	nulls = palloc(sizeof(bool) * tupdesc->natts);
+	row_values = palloc(sizeof(Datum) * SPI_tuptable->tupdesc->natts);
+	row_nulls = palloc(sizeof(bool) * SPI_tuptable->tupdesc->natts);
 	for (i = 0; i < SPI_processed; i++)
 	{
+		int			j;
+
 		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-						  values, nulls);
+						  row_values, row_nulls);
+		for (j = 0; j < tupdesc->natts; j++)
+		{
+			values[j] = map[j] < 0 ? (Datum) 0 : row_values[map[j]];
+			nulls[j] = map[j] < 0 ? true : row_nulls[map[j]];
+		}
 		tuplestore_putvalues(tupstore, tupdesc, values, nulls);
 	}
 

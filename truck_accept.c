@@ -117,6 +117,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "parser/parsetree.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
@@ -130,6 +131,8 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
+#include "utils/plancache.h"
+#include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
@@ -258,25 +261,32 @@ static TaStatement ta_read_driver = {
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
-/* The same reads, for ta_row_fetch(): the columns in the statements' order */
+/*
+ * The same reads, for ta_row_fetch(): the columns in the statements' order,
+ * their types, and which must not be null.
+ */
 const TaRowSpec ta_request_row = {
 	"truck_requests", 5,
 	{"status", "order_id", "vehicle_type", "assigned_transporter_id", "expires_at"},
+	{TEXTOID, UUIDOID, TEXTOID, UUIDOID, TIMESTAMPTZOID}, 0x07,
 	&ta_read_request, &ta_lock_request
 };
 
 const TaRowSpec ta_vehicle_row = {
 	"vehicles", 3, {"transporter_id", "vehicle_type", "status"},
+	{UUIDOID, TEXTOID, TEXTOID}, 0x07,
 	&ta_read_vehicle, &ta_lock_vehicle
 };
 
 const TaRowSpec ta_driver_row = {
 	"drivers", 2, {"transporter_id", "status"},
+	{UUIDOID, TEXTOID}, 0x03,
 	&ta_read_driver, &ta_lock_driver
 };
 
 const TaRowSpec ta_order_row = {
 	"orders", 3, {"trucks_filled", "trucks_needed", "status"},
+	{INT4OID, INT4OID, TEXTOID}, 0x07,
 	&ta_read_order, &ta_lock_order
 };
 
@@ -353,11 +363,14 @@ static TaStatement ta_read_own_assignment = {
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)" \
 	" VALUES ('accepted', $5, $1, $8, $2, $10) RETURNING 1)"
 
-/* how many rows the CTEs wrote: one aggregate over all of them */
+/*
+ * How many rows the CTEs wrote, and which tables they wrote a row of (a bit
+ * per table, see ta_accept_tables): one pass over all of them.
+ */
 #define TA_WRITES_COUNT(EV) \
-	" SELECT pg_catalog.count(*)::pg_catalog.int4 FROM (" \
-	"SELECT FROM req UNION ALL SELECT FROM veh UNION ALL SELECT FROM drv" \
-	" UNION ALL SELECT FROM ord UNION ALL SELECT FROM ins" EV ") AS written"
+	" SELECT pg_catalog.count(*)::pg_catalog.int4, pg_catalog.bit_or(w.t) FROM (" \
+	"SELECT 1 AS t FROM req UNION ALL SELECT 2 FROM veh UNION ALL SELECT 4 FROM drv" \
+	" UNION ALL SELECT 8 FROM ord UNION ALL SELECT 16 FROM ins" EV ") AS w"
 
 #define TA_WRITES_ARGTYPES \
 	{UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, \
@@ -372,16 +385,22 @@ static TaStatement ta_accept_writes[2][2] = {
 		14, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
 	},
 	{
-		{TA_WRITES_BY_ID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT FROM ev"),
+		{TA_WRITES_BY_ID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT 32 FROM ev"),
 		10, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
-		{TA_WRITES_BY_TID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT FROM ev"),
+		{TA_WRITES_BY_TID TA_WRITES_EVENT TA_WRITES_COUNT(" UNION ALL SELECT 32 FROM ev"),
 		14, TA_WRITES_ARGTYPES, SPI_OK_SELECT, 1},
 	},
+};
+
+/* The tables of ta_accept_writes, by the bit of TA_WRITES_COUNT. */
+static const char *const ta_accept_tables[] = {
+	"truck_requests", "vehicles", "drivers", "orders", "assignments", "events"
 };
 
 void		_PG_init(void);
 static void ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue);
 static void ta_result_cache_reset_rel(Datum arg, Oid relid);
+static void ta_check_columns(Oid fn_oid);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
 PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
@@ -415,8 +434,107 @@ _PG_init(void)
 }
 
 /*
+ * COLUMN TYPES.  Every column a statement of the extension reads, compares
+ * or writes, with the type the C code and the statements assume.  A user's
+ * ALTER TABLE that changes one (say vehicle_type to an enum) must give an
+ * error that names it, never a datum read as another type.  They are
+ * checked before the first call of a session and again after any relation
+ * changed (the relcache callback clears ta_columns_checked); the readers
+ * check the types of what they read as well (ta_row_col, ta_row_open).
+ */
+typedef struct TaColumn
+{
+	const char *table;
+	const char *column;
+	Oid			type;
+} TaColumn;
+
+static const TaColumn ta_columns[] = {
+	{"orders", "id", UUIDOID},
+	{"orders", "trucks_filled", INT4OID},
+	{"orders", "trucks_needed", INT4OID},
+	{"orders", "status", TEXTOID},
+	{"orders", "updated_at", TIMESTAMPTZOID},
+	{"truck_requests", "id", UUIDOID},
+	{"truck_requests", "order_id", UUIDOID},
+	{"truck_requests", "vehicle_type", TEXTOID},
+	{"truck_requests", "status", TEXTOID},
+	{"truck_requests", "assigned_transporter_id", UUIDOID},
+	{"truck_requests", "assigned_vehicle_id", UUIDOID},
+	{"truck_requests", "assigned_driver_id", UUIDOID},
+	{"truck_requests", "assigned_at", TIMESTAMPTZOID},
+	{"truck_requests", "expires_at", TIMESTAMPTZOID},
+	{"truck_requests", "updated_at", TIMESTAMPTZOID},
+	{"vehicles", "id", UUIDOID},
+	{"vehicles", "transporter_id", UUIDOID},
+	{"vehicles", "vehicle_type", TEXTOID},
+	{"vehicles", "status", TEXTOID},
+	{"vehicles", "updated_at", TIMESTAMPTZOID},
+	{"drivers", "id", UUIDOID},
+	{"drivers", "transporter_id", UUIDOID},
+	{"drivers", "status", TEXTOID},
+	{"drivers", "updated_at", TIMESTAMPTZOID},
+	{"assignments", "id", UUIDOID},
+	{"assignments", "trip_id", UUIDOID},
+	{"assignments", "truck_request_id", UUIDOID},
+	{"assignments", "order_id", UUIDOID},
+	{"assignments", "transporter_id", UUIDOID},
+	{"assignments", "vehicle_id", UUIDOID},
+	{"assignments", "driver_id", UUIDOID},
+	{"assignments", "status", TEXTOID},
+	{"assignments", "updated_at", TIMESTAMPTZOID},
+	{"events", "id", INT8OID},
+	{"events", "event_type", TEXTOID},
+	{"events", "order_id", UUIDOID},
+	{"events", "request_id", UUIDOID},
+	{"events", "assignment_id", UUIDOID},
+	{"events", "transporter_id", UUIDOID},
+	{"events", "payload", JSONBOID},
+};
+
+static bool ta_columns_checked = false;
+
+/*
+ * Check ta_columns in the schema of the function fn_oid.  A table or column
+ * that is not there is left to the statement that uses it, which raises
+ * PostgreSQL's own error (1.0 has no events table).
+ */
+static void
+ta_check_columns(Oid fn_oid)
+{
+	Oid			nspid = get_func_namespace(fn_oid);
+	Oid			relid = InvalidOid;
+	const char *table = NULL;
+	int			i;
+
+	for (i = 0; i < (int) lengthof(ta_columns); i++)
+	{
+		const TaColumn *c = &ta_columns[i];
+		AttrNumber	attnum;
+		Oid			type;
+		int32		typmod;
+		Oid			collation;
+
+		if (table == NULL || strcmp(table, c->table) != 0)
+		{
+			table = c->table;
+			relid = get_relname_relid(table, nspid);
+		}
+		if (!OidIsValid(relid))
+			continue;
+		attnum = get_attnum(relid, c->column);
+		if (attnum == InvalidAttrNumber)
+			continue;
+		get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
+		ta_check_column_type(relid, c->column, type, c->type);
+	}
+	ta_columns_checked = true;
+}
+
+/*
  * Run an entry point's body.  Checks the number of arguments the SQL
- * declaration passes, and keeps the re-entry depth (restored on error too).
+ * declaration passes, the column types (COLUMN TYPES above), and keeps the
+ * re-entry depth (restored on error too).
  */
 Datum
 ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
@@ -426,6 +544,9 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
 	if (PG_NARGS() != nargs)
 		elog(ERROR, "function %u called with %d arguments, expected %d",
 			 fcinfo->flinfo->fn_oid, PG_NARGS(), nargs);
+
+	if (!ta_columns_checked)
+		ta_check_columns(fcinfo->flinfo->fn_oid);
 
 	ta_call_depth++;
 	PG_TRY();
@@ -489,9 +610,16 @@ ta_get_plan(TaStatement *st, Oid fn_oid)
 	return st->plan;
 }
 
+/* The statement ta_exec() ran last: its result is what ta_col() reads. */
+static TaStatement *ta_last_stmt = NULL;
+
+static char *ta_result_column_origin(int col, Oid *relid);
+
 /*
  * Run a statement and return how many rows it produced.  Statements that
- * lock or write must not run read-only, so none does.
+ * lock or write must not run read-only, so none does.  More rows than a
+ * statement of one row may return means that a table lost the primary key
+ * or unique index the statement relies on: an error that says so.
  */
 uint64
 ta_exec(TaStatement *st, Oid fn_oid, Datum *values, const char *nulls)
@@ -503,32 +631,168 @@ ta_exec(TaStatement *st, Oid fn_oid, Datum *values, const char *nulls)
 	if (rc != st->expected_rc)
 		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
 			 SPI_result_code_string(rc), st->sql);
+	ta_last_stmt = st;
 	if (st->max_rows > 0 && SPI_processed > (uint64) st->max_rows)
-		elog(ERROR, "\"%s\" returned " UINT64_FORMAT " rows, expected at most %d",
-			 st->sql, SPI_processed, st->max_rows);
+	{
+		Oid			relid = InvalidOid;
+
+		if (SPI_tuptable->tupdesc->natts > 0)
+			ta_result_column_origin(1, &relid);
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("more than one row of relation \"%s\" matches a key that truck_accept expects to be unique",
+						ta_relation_name(relid)),
+				 errdetail("A statement of truck_accept found " UINT64_FORMAT " rows where it expects at most %d.",
+						   SPI_processed, st->max_rows),
+				 errhint("Restore the table's primary key and unique indexes.")));
+	}
 	return SPI_processed;
 }
 
-/* Column "col" (1-based) of row "row" of the last statement's result. */
-Datum
-ta_row_col(uint64 row, int col, bool *isnull)
+/* "schema.table" of a relation, for messages; "?" if it is not known. */
+char *
+ta_relation_name(Oid relid)
 {
+	char	   *relname = OidIsValid(relid) ? get_rel_name(relid) : NULL;
+	char	   *nspname;
+
+	if (relname == NULL)
+		return "?";
+	nspname = get_namespace_name(get_rel_namespace(relid));
+	return quote_qualified_identifier(nspname, relname);
+}
+
+/*
+ * The name of column "col" (1-based) of the last statement's result, and in
+ * *relid the table it was read from, if the statement's query says so (as
+ * PostgreSQL reports it to clients).  Only for messages.
+ */
+static char *
+ta_result_column_origin(int col, Oid *relid)
+{
+	char	   *colname = SPI_fname(SPI_tuptable->tupdesc, col);
+	List	   *sources;
+
+	*relid = InvalidOid;
+	if (ta_last_stmt == NULL || ta_last_stmt->plan == NULL)
+		return colname;
+	sources = SPI_plan_get_plan_sources(ta_last_stmt->plan);
+	if (list_length(sources) == 1)
+	{
+		CachedPlanSource *source = linitial(sources);
+
+		if (source->is_valid && list_length(source->query_list) >= 1)
+		{
+			Query	   *query = llast_node(Query, source->query_list);
+			TargetEntry *tle = get_tle_by_resno(query->targetList, col);
+
+			if (tle != NULL && OidIsValid(tle->resorigtbl))
+			{
+				char	   *attname = get_attname(tle->resorigtbl,
+												  tle->resorigcol, true);
+
+				*relid = tle->resorigtbl;
+				if (attname != NULL)
+					colname = attname;
+			}
+		}
+	}
+	return colname;
+}
+
+/*
+ * Is a column of type "found" one that truck_accept may read as "expected"?
+ * The type itself, a domain over it, and varchar where text is expected
+ * (the same representation).
+ */
+static bool
+ta_type_ok(Oid found, Oid expected)
+{
+	if (found == expected)
+		return true;
+	found = getBaseType(found);
+	return found == expected || (expected == TEXTOID && found == VARCHAROID);
+}
+
+/*
+ * A column that a user's ALTER TABLE gave a type truck_accept cannot read:
+ * an error naming the column, rather than reading the datum as another type.
+ */
+void
+ta_check_column_type(Oid relid, const char *colname, Oid found, Oid expected)
+{
+	if (ta_type_ok(found, expected))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of relation \"%s\" is of type %s, but truck_accept reads it as %s",
+					colname, ta_relation_name(relid), format_type_be(found),
+					format_type_be(expected)),
+			 errhint("Change the column back to type %s with ALTER TABLE.",
+					 format_type_be(expected))));
+}
+
+/* A NULL in a column truck_accept needs a value in (a dropped NOT NULL). */
+void
+ta_column_null_error(Oid relid, const char *colname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NOT_NULL_VIOLATION),
+			 errmsg("null value in column \"%s\" of relation \"%s\"",
+					colname, ta_relation_name(relid)),
+			 errdetail("truck_accept requires a value in this column."),
+			 errhint("Correct the row, and make the column NOT NULL again.")));
+}
+
+/*
+ * Column "col" (1-based) of row "row" of the last statement's result, which
+ * must be of type "typid" (see ta_type_ok).
+ */
+Datum
+ta_row_col(uint64 row, int col, Oid typid, bool *isnull)
+{
+	Oid			found = SPI_gettypeid(SPI_tuptable->tupdesc, col);
+
+	if (found != typid && !ta_type_ok(found, typid))
+	{
+		Oid			relid;
+		char	   *colname = ta_result_column_origin(col, &relid);
+
+		ta_check_column_type(relid, colname, found, typid);
+	}
 	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
 						 col, isnull);
 }
 
 /* Column "col" of the first row. */
 Datum
-ta_col(int col, bool *isnull)
+ta_col(int col, Oid typid, bool *isnull)
 {
-	return ta_row_col(0, col, isnull);
+	return ta_row_col(0, col, typid, isnull);
+}
+
+/* The same, for a column that must not be NULL. */
+static Datum
+ta_col_notnull(int col, Oid typid)
+{
+	bool		isnull;
+	Datum		d = ta_col(col, typid, &isnull);
+
+	if (isnull)
+	{
+		Oid			relid;
+		char	   *colname = ta_result_column_origin(col, &relid);
+
+		ta_column_null_error(relid, colname);
+	}
+	return d;
 }
 
 pg_uuid_t
 ta_col_uuid(int col, bool *isnull)
 {
 	pg_uuid_t	result;
-	Datum		d = ta_col(col, isnull);
+	Datum		d = ta_col(col, UUIDOID, isnull);
 
 	if (*isnull)
 		memset(&result, 0, sizeof(result));
@@ -540,24 +804,15 @@ ta_col_uuid(int col, bool *isnull)
 int32
 ta_col_int32(int col)
 {
-	bool		isnull;
-	Datum		d = ta_col(col, &isnull);
-
-	if (isnull)
-		elog(ERROR, "unexpected null in column %d", col);
-	return DatumGetInt32(d);
+	return DatumGetInt32(ta_col_notnull(col, INT4OID));
 }
 
 /* Copy a NOT NULL status column into buf. */
 void
 ta_col_status(int col, char *buf)
 {
-	bool		isnull;
-	Datum		d = ta_col(col, &isnull);
-
-	if (isnull)
-		elog(ERROR, "unexpected null status in truck_accept table");
-	text_to_cstring_buffer(DatumGetTextPP(d), buf, TA_STATUS_LEN);
+	text_to_cstring_buffer(DatumGetTextPP(ta_col_notnull(col, TEXTOID)),
+						   buf, TA_STATUS_LEN);
 }
 
 /*
@@ -603,7 +858,7 @@ ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	for (i = 0; i < spec->ncols; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-		Datum		d = ta_col(i + 1, &row->nulls[i]);
+		Datum		d = ta_col(i + 1, spec->types[i], &row->nulls[i]);
 
 		row->values[i] = row->nulls[i] ? (Datum) 0 :
 			datumCopy(d, att->attbyval, att->attlen);
@@ -613,17 +868,21 @@ ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 
 /*
  * May the current user read (and, with lock, lock) this table directly?
- * *may_lock: may it lock the table's rows (a plain read of a row that only
+ * Only if the SQL statement would let it: USAGE on the schema, SELECT (and,
+ * to lock, UPDATE) on the whole table, and no row security.  *may_lock: may it lock the table's rows (a plain read of a row that only
  * a lock would settle must not settle a call that could not take it).
  * Called with the table locked, so that a concurrent GRANT, REVOKE or
  * row-security change is seen as the executor would see it.
  */
-static bool
-ta_row_direct_ok(Oid relid, bool lock, bool *may_lock)
+bool
+ta_row_direct_ok(Oid relid, Oid nspid, bool lock, bool *may_lock)
 {
 	Oid			userid = GetUserId();
 
 	*may_lock = false;
+	/* the SQL statement looks the table up in its schema: USAGE first */
+	if (pg_namespace_aclcheck(nspid, userid, ACL_USAGE) != ACLCHECK_OK)
+		return false;
 	if (pg_class_aclcheck(relid, userid, ACL_SELECT) != ACLCHECK_OK)
 		return false;
 	*may_lock = pg_class_aclcheck(relid, userid, ACL_UPDATE) == ACLCHECK_OK;
@@ -649,13 +908,15 @@ ta_attnum(TupleDesc tupdesc, const char *name)
 }
 
 /*
- * The primary key index of rel if it is a btree on the one column id_attnum
- * (the uuid "id"), else InvalidOid.
+ * The primary key index of rel if it is an immediate (not DEFERRABLE) btree
+ * on the one column id_attnum (the uuid "id"), else InvalidOid.  A deferrable
+ * key may hold duplicates until commit, where the SQL statement's "more than
+ * one row" error is the right answer, not the first duplicate found.
  */
 static Oid
 ta_pkey_index(Relation rel, AttrNumber id_attnum)
 {
-	Oid			indexoid = RelationGetPrimaryKeyIndex(rel);
+	Oid			indexoid = ta_primary_key_index(rel);
 	HeapTuple	tup;
 	bool		ok;
 
@@ -669,7 +930,8 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 	{
 		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
 
-		ok = idx->indnkeyatts == 1 && idx->indkey.values[0] == id_attnum;
+		ok = idx->indnkeyatts == 1 && idx->indkey.values[0] == id_attnum &&
+			idx->indimmediate;
 	}
 	ReleaseSysCache(tup);
 	if (!ok)
@@ -706,27 +968,210 @@ ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row)
 }
 
 /*
+ * Open spec's table for a read of its row (RowShareLock to lock) and check
+ * the types of the columns read, for both ways of reading it.  Returns the
+ * open relation, or NULL if the table is not there (the SQL statement then
+ * raises PostgreSQL's own error).  attnums[] gets the columns' numbers
+ * (InvalidAttrNumber for one that is missing), *id_attnum that of "id".
+ */
+static Relation
+ta_row_open(const TaRowSpec *spec, Oid nspid, bool lock,
+			AttrNumber *attnums, AttrNumber *id_attnum)
+{
+	Oid			relid = get_relname_relid(spec->relname, nspid);
+	Relation	rel;
+	TupleDesc	tupdesc;
+	int			i;
+
+	if (!OidIsValid(relid))
+		return NULL;
+	rel = table_open(relid, lock ? RowShareLock : AccessShareLock);
+	tupdesc = RelationGetDescr(rel);
+	*id_attnum = ta_attnum(tupdesc, "id");
+	if (*id_attnum != InvalidAttrNumber)
+		ta_check_column_type(relid, "id",
+							 TupleDescAttr(tupdesc, *id_attnum - 1)->atttypid,
+							 UUIDOID);
+	for (i = 0; i < spec->ncols; i++)
+	{
+		attnums[i] = ta_attnum(tupdesc, spec->cols[i]);
+		if (attnums[i] != InvalidAttrNumber)
+			ta_check_column_type(relid, spec->cols[i],
+								 TupleDescAttr(tupdesc, attnums[i] - 1)->atttypid,
+								 spec->types[i]);
+	}
+	return rel;
+}
+
+/*
+ * The index to read rel's row by: its primary key, if the direct read
+ * applies at all (see ROWS BY PRIMARY KEY); else InvalidOid.  *direct: the
+ * direct read applies (a lock of a version found before needs no index).
+ */
+static Oid
+ta_row_direct_index(Relation rel, Oid nspid, const TaRowSpec *spec,
+					const AttrNumber *attnums, AttrNumber id_attnum,
+					bool lock, bool have_tid, bool *direct, bool *may_lock)
+{
+	Oid			indexoid = InvalidOid;
+	int			i;
+
+	*direct = false;
+	if (!ta_row_direct_ok(RelationGetRelid(rel), nspid, lock, may_lock) ||
+		rel->rd_rel->relkind != RELKIND_RELATION)
+		return InvalidOid;
+	for (i = 0; i < spec->ncols; i++)
+		if (attnums[i] == InvalidAttrNumber)
+			return InvalidOid;
+	if (lock && have_tid)
+	{
+		*direct = true;
+		return InvalidOid;
+	}
+	indexoid = ta_pkey_index(rel, id_attnum);
+	*direct = OidIsValid(indexoid);
+	return indexoid;
+}
+
+/*
+ * A plain read of a heap row found by the index, as it stands now: is it
+ * the latest version, with no transaction locking or changing it
+ * (row->settled)?  If not, under READ COMMITTED, note in row->modifier the
+ * one other transaction that a lock FOR NO KEY UPDATE would wait for: an
+ * updater, or a locker in any mode but FOR KEY SHARE (which a foreign-key
+ * check of a row that references this one takes, and which does not
+ * conflict).
+ */
+static void
+ta_row_settle(TupleTableSlot *slot, TaRow *row)
+{
+	BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
+	HeapTupleHeader htup = bslot->base.tuple->t_data;
+	TM_Result	state;
+
+	LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
+	state = HeapTupleSatisfiesUpdate(bslot->base.tuple,
+									 GetCurrentCommandId(false),
+									 bslot->buffer);
+	row->settled = state == TM_Ok;
+
+	if (state == TM_BeingModified && !IsolationUsesXactSnapshot() &&
+		!(htup->t_infomask & HEAP_XMAX_IS_MULTI) &&
+		!(HEAP_XMAX_IS_LOCKED_ONLY(htup->t_infomask) &&
+		  HEAP_XMAX_IS_KEYSHR_LOCKED(htup->t_infomask)))
+	{
+		TransactionId xmax = HeapTupleHeaderGetRawXmax(htup);
+
+		if (TransactionIdIsNormal(xmax) &&
+			!TransactionIdIsCurrentTransactionId(xmax))
+			row->modifier = xmax;
+	}
+	LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
+}
+
+/* Find the row whose id is *id through the primary key index. */
+static bool
+ta_row_index_read(Relation rel, Oid indexoid, Snapshot snapshot,
+				  const pg_uuid_t *id, bool settle, TupleTableSlot *slot,
+				  TaRow *row)
+{
+	Relation	index = index_open(indexoid, AccessShareLock);
+	IndexScanDesc scan;
+	ScanKeyData key;
+	bool		found;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
+	scan = ta_index_beginscan(rel, index, snapshot, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	if (found)
+		row->tid = slot->tts_tid;
+	if (found && settle && TTS_IS_BUFFERTUPLE(slot) &&
+		rel->rd_rel->relam == HEAP_TABLE_AM_OID)
+		ta_row_settle(slot, row);
+	index_endscan(scan);
+	index_close(index, NoLock);
+	return found;
+}
+
+/*
+ * Lock the version of a row at row->tid FOR NO KEY UPDATE, as ExecLockRows()
+ * does: wait for a conflicting lock; under READ COMMITTED follow the update
+ * chain to the latest version (which must still have this id); under
+ * REPEATABLE READ and SERIALIZABLE raise 40001 if it changed.  Returns false
+ * if the row is gone; the locked version is left in *locked.
+ */
+static bool
+ta_row_lock(Relation rel, Snapshot snapshot, AttrNumber id_attnum,
+			const pg_uuid_t *id, TaRow *row, TupleTableSlot *locked)
+{
+	ItemPointerData tid = row->tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
+
+	if (!IsolationUsesXactSnapshot())
+		flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+	result = table_tuple_lock(rel, &tid, snapshot, locked,
+							  GetCurrentCommandId(true),
+							  LockTupleNoKeyExclusive, LockWaitBlock,
+							  flags, &tmfd);
+	switch (result)
+	{
+		case TM_Ok:
+			if (tmfd.traversed)
+			{
+				/* a newer version: is it still the row with this id? */
+				bool		isnull;
+				Datum		d = slot_getattr(locked, id_attnum, &isnull);
+
+				return !isnull && ta_uuid_eq(DatumGetUUIDP(d), id);
+			}
+			return true;
+		case TM_SelfModified:
+			/* changed by a later command of this transaction: no row */
+			return false;
+		case TM_Updated:
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			if (result == TM_Deleted)
+				return false;
+			elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+			break;
+		case TM_Invisible:
+			elog(ERROR, "attempted to lock invisible tuple");
+			break;
+		default:
+			elog(ERROR, "unrecognized table_tuple_lock status: %u", result);
+			break;
+	}
+	return false;
+}
+
+/*
  * Read the row of spec's table whose id is *id into row; with lock, lock it
  * FOR NO KEY UPDATE first (see ROWS BY PRIMARY KEY above).  A row that an
  * earlier direct read of this call found (row->have_tid) is locked from that
  * version on, without a second index scan.  Returns false if there is no
  * such row.  Errors as a locking SELECT raises them (40001, 55P03, 57014,
- * 25006 in a read-only transaction, ...).
+ * 25006 in a read-only transaction, ...), and for a column of another type
+ * (42804) or a NULL where a value is needed (23502).
  */
 bool
 ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 			 bool lock, TaRow *row)
 {
-	Oid			relid;
+	Oid			nspid = get_func_namespace(fn_oid);
 	Relation	rel;
-	TupleDesc	tupdesc;
 	AttrNumber	attnums[TA_ROW_MAX_COLS];
-	AttrNumber	id_attnum;
-	Oid			indexoid = InvalidOid;
-	Snapshot	snapshot;
-	TupleTableSlot *slot;
-	bool		found;
+	AttrNumber	id_attnum = InvalidAttrNumber;
+	Oid			indexoid;
+	bool		direct;
 	bool		may_lock;
+	bool		found;
 	int			i;
 
 	if (lock)
@@ -734,168 +1179,60 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	row->settled = false;
 	row->modifier = InvalidTransactionId;
 
-	relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
-	if (!OidIsValid(relid))
+	rel = ta_row_open(spec, nspid, lock, attnums, &id_attnum);
+	if (rel == NULL)
 		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
-
-	rel = table_open(relid, lock ? RowShareLock : AccessShareLock);
-	if (!ta_row_direct_ok(relid, lock, &may_lock))
-	{
-		table_close(rel, NoLock);
-		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
-	}
-	tupdesc = RelationGetDescr(rel);
-	id_attnum = ta_attnum(tupdesc, "id");
-	for (i = 0; i < spec->ncols; i++)
-		attnums[i] = ta_attnum(tupdesc, spec->cols[i]);
-	if (rel->rd_rel->relkind == RELKIND_RELATION && !(lock && row->have_tid))
-		indexoid = ta_pkey_index(rel, id_attnum);
-	for (i = 0; i < spec->ncols; i++)
-		if (attnums[i] == InvalidAttrNumber)
-			break;
-	if (i < spec->ncols || rel->rd_rel->relkind != RELKIND_RELATION ||
-		(!OidIsValid(indexoid) && !(lock && row->have_tid)))
-	{
-		table_close(rel, NoLock);
-		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
-	}
-
-	/* A statement's snapshot, as SPI takes it for a statement that may write. */
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	UpdateActiveSnapshotCommandId();
-	snapshot = GetActiveSnapshot();
-
-	slot = table_slot_create(rel, NULL);
-	if (lock && row->have_tid)
-	{
-		/* the version this call read: lock it (or its successor) below */
-		found = true;
-	}
+	indexoid = ta_row_direct_index(rel, nspid, spec, attnums, id_attnum, lock,
+								   row->have_tid, &direct, &may_lock);
+	if (!direct)
+		found = ta_row_fetch_spi(spec, fn_oid, id, lock, row);
 	else
 	{
-		Relation	index = index_open(indexoid, AccessShareLock);
-		IndexScanDesc scan;
-		ScanKeyData key;
+		Snapshot	snapshot;
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
 
-		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ,
-					UUIDPGetDatum(id));
-		scan = index_beginscan(rel, index, snapshot, 1, 0);
-		index_rescan(scan, &key, 1, NULL, 0);
-		found = index_getnext_slot(scan, ForwardScanDirection, slot);
+		/* A statement's snapshot, as SPI takes it for a statement that may write. */
+		CommandCounterIncrement();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		UpdateActiveSnapshotCommandId();
+		snapshot = GetActiveSnapshot();
+
+		if (lock && row->have_tid)
+			found = true;		/* the version this call read: lock it below */
+		else
+			found = ta_row_index_read(rel, indexoid, snapshot, id,
+									  !lock && may_lock, slot, row);
+		if (found && lock)
+		{
+			TupleTableSlot *locked = table_slot_create(rel, NULL);
+
+			found = ta_row_lock(rel, snapshot, id_attnum, id, row, locked);
+			ExecDropSingleTupleTableSlot(slot);
+			slot = locked;
+		}
 		if (found)
-			row->tid = slot->tts_tid;
-		if (found && !lock && may_lock && TTS_IS_BUFFERTUPLE(slot) &&
-			rel->rd_rel->relam == HEAP_TABLE_AM_OID)
 		{
-			BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
+			TupleDesc	tupdesc = RelationGetDescr(rel);
 
-			HeapTupleHeader htup = bslot->base.tuple->t_data;
-			TM_Result	state;
-
-			LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
-			state = HeapTupleSatisfiesUpdate(bslot->base.tuple,
-											 GetCurrentCommandId(false),
-											 bslot->buffer);
-			row->settled = state == TM_Ok;
-
-			/*
-			 * One other transaction that would make a lock FOR NO KEY UPDATE
-			 * wait: an updater, or a locker in any mode but FOR KEY SHARE
-			 * (which a foreign-key check of a row that references this one
-			 * takes, and which does not conflict).
-			 */
-			if (state == TM_BeingModified && !IsolationUsesXactSnapshot() &&
-				!(htup->t_infomask & HEAP_XMAX_IS_MULTI) &&
-				!(HEAP_XMAX_IS_LOCKED_ONLY(htup->t_infomask) &&
-				  HEAP_XMAX_IS_KEYSHR_LOCKED(htup->t_infomask)))
+			for (i = 0; i < spec->ncols; i++)
 			{
-				TransactionId xmax = HeapTupleHeaderGetRawXmax(htup);
+				Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
+				Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
 
-				if (TransactionIdIsNormal(xmax) &&
-					!TransactionIdIsCurrentTransactionId(xmax))
-					row->modifier = xmax;
+				row->values[i] = row->nulls[i] ? (Datum) 0 :
+					datumCopy(d, att->attbyval, att->attlen);
 			}
-			LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
+			row->tid = slot->tts_tid;
 		}
-		index_endscan(scan);
-		index_close(index, NoLock);
-	}
-
-	if (found && lock)
-	{
-		TupleTableSlot *locked = table_slot_create(rel, NULL);
-		ItemPointerData tid = row->tid;
-		TM_FailureData tmfd;
-		TM_Result	result;
-		int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
-
-		if (!IsolationUsesXactSnapshot())
-			flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
-		result = table_tuple_lock(rel, &tid, snapshot, locked,
-								  GetCurrentCommandId(true),
-								  LockTupleNoKeyExclusive, LockWaitBlock,
-								  flags, &tmfd);
-		switch (result)
-		{
-			case TM_Ok:
-				if (tmfd.traversed)
-				{
-					/* a newer version: is it still the row with this id? */
-					bool		isnull;
-					Datum		d = slot_getattr(locked, id_attnum, &isnull);
-
-					found = !isnull &&
-						ta_uuid_eq(DatumGetUUIDP(d), id);
-				}
-				break;
-			case TM_SelfModified:
-				/* changed by a later command of this transaction: no row */
-				found = false;
-				break;
-			case TM_Updated:
-				if (IsolationUsesXactSnapshot())
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent update")));
-				elog(ERROR, "unexpected table_tuple_lock status: %u", result);
-				break;
-			case TM_Deleted:
-				if (IsolationUsesXactSnapshot())
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent update")));
-				found = false;
-				break;
-			case TM_Invisible:
-				elog(ERROR, "attempted to lock invisible tuple");
-				break;
-			default:
-				elog(ERROR, "unrecognized table_tuple_lock status: %u", result);
-				break;
-		}
+		row->have_tid = found;
 		ExecDropSingleTupleTableSlot(slot);
-		slot = locked;
+		PopActiveSnapshot();
 	}
 
 	if (found)
-	{
 		for (i = 0; i < spec->ncols; i++)
-		{
-			Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
-			Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
-
-			row->values[i] = row->nulls[i] ? (Datum) 0 :
-				datumCopy(d, att->attbyval, att->attlen);
-		}
-		row->tid = slot->tts_tid;
-		row->have_tid = true;
-	}
-	else
-		row->have_tid = false;
-
-	ExecDropSingleTupleTableSlot(slot);
-	PopActiveSnapshot();
+			if (row->nulls[i] && (spec->notnull & (1 << i)))
+				ta_column_null_error(RelationGetRelid(rel), spec->cols[i]);
 	table_close(rel, NoLock);
 	return found;
 }
@@ -962,8 +1299,6 @@ ta_fetch_order(TaOrder *order, int first_col)
 void
 ta_order_from_row(TaOrder *order, const TaRow *row)
 {
-	if (row->nulls[0] || row->nulls[1] || row->nulls[2])
-		elog(ERROR, "unexpected null in truck_accept.orders");
 	order->known = true;
 	order->trucks_filled = DatumGetInt32(row->values[0]);
 	order->trucks_needed = DatumGetInt32(row->values[1]);
@@ -979,6 +1314,127 @@ ta_order_is_closed(const TaOrder *order)
 		strcmp(order->status, "completed") == 0 ||
 		strcmp(order->status, "fully_filled") == 0 ||
 		order->trucks_filled >= order->trucks_needed;
+}
+
+/*
+ * A write statement of "action" (on the row whose id is *id, if id is not
+ * NULL) did not change
+ * a row of "table" that it expected to: row-level security hid the row
+ * from the UPDATE, a BEFORE trigger returned NULL, or (with neither) the
+ * rows are inconsistent.  An error that names the table, and rolls the whole
+ * call back.
+ */
+void
+ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
+				 const char *table)
+{
+	Oid			relid = get_relname_relid(table, get_func_namespace(fn_oid));
+	char	   *subject = id == NULL ? pstrdup(action) :
+		psprintf("%s %s", action, ta_uuid_text(id));
+
+	if (OidIsValid(relid) &&
+		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s could not change its rows of relation \"%s\"",
+						subject, ta_relation_name(relid)),
+				 errdetail("Row-level security hid a row from the UPDATE."),
+				 errhint("Give the role a policy for UPDATE on the table that covers the rows it may change, or exempt it from row-level security.")));
+	if (OidIsValid(relid))
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+		bool		before_triggers = rel->trigdesc != NULL &&
+			(rel->trigdesc->trig_update_before_row ||
+			 rel->trigdesc->trig_insert_before_row);
+
+		table_close(rel, AccessShareLock);
+		if (before_triggers)
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+					 errmsg("%s could not change its rows of relation \"%s\"",
+							subject, ta_relation_name(relid)),
+					 errdetail("A BEFORE trigger on the table returned NULL, which skips the row."),
+					 errhint("Make the table's BEFORE triggers return the row for changes made by truck_accept.")));
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+			 errmsg("%s could not change its rows of relation \"%s\"",
+					subject, ta_relation_name(relid)),
+			 errdetail("The rows were changed without truck_accept's functions."),
+			 errhint("The view truck_accept.invariant_violations lists what is inconsistent; correct those rows.")));
+}
+
+/*
+ * Check what a write statement of "action" (on the row whose id is *id)
+ * wrote, as its first row reports it: column 1 the number of rows written,
+ * column 2 a bit per table (tables[bit]) of which it wrote a row.  All the
+ * rows it writes are locked by this call, so a row it did not write was
+ * skipped (see ta_write_skipped).  More rows than expected means a table
+ * lost its primary key.
+ */
+void
+ta_check_writes(const char *action, const pg_uuid_t *id, Oid fn_oid,
+				const char *const *tables, int32 expected_mask)
+{
+	int32		written = ta_col_int32(1);
+	bool		isnull;
+	int32		mask = DatumGetInt32(ta_col(2, INT4OID, &isnull));
+	int32		expected_rows = 0;
+	int			bit;
+
+	if (isnull)
+		mask = 0;
+	for (bit = 0; bit < 31; bit++)
+		if (expected_mask & (1 << bit))
+			expected_rows++;
+	if (mask == expected_mask && written == expected_rows)
+		return;
+
+	for (bit = 0; bit < 31; bit++)
+		if ((expected_mask & (1 << bit)) && !(mask & (1 << bit)))
+			ta_write_skipped(action, id, fn_oid, tables[bit]);
+	ereport(ERROR,
+			(errcode(ERRCODE_CARDINALITY_VIOLATION),
+			 errmsg("%s %s wrote %d rows, expected %d",
+					action, ta_uuid_text(id), written, expected_rows),
+			 errhint("Restore the primary keys of the extension's tables.")));
+}
+
+/*
+ * The order a call must lock (order_id, of the "what" whose id is *whose)
+ * could not be locked.  Row-level security that lets the role read the
+ * order but not lock it (a locking read needs a policy for UPDATE too) is
+ * an error that says so (whose is NULL where the call names the order
+ * itself).  Otherwise the row is gone: with missing_is_error,
+ * an error (the row that names it needs it: a foreign key was dropped);
+ * else the caller answers not_found (deleted while it waited).
+ */
+void
+ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id, const char *what,
+					 const pg_uuid_t *whose, bool missing_is_error)
+{
+	Oid			relid = get_relname_relid("orders", get_func_namespace(fn_oid));
+
+	if (OidIsValid(relid) &&
+		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 whose == NULL ?
+				 errmsg("order %s cannot be locked in relation \"%s\"",
+						ta_uuid_text(order_id), ta_relation_name(relid)) :
+				 errmsg("order %s of %s %s cannot be locked in relation \"%s\"",
+						ta_uuid_text(order_id), what, ta_uuid_text(whose),
+						ta_relation_name(relid)),
+				 errdetail("Row-level security hides the row from a locking read, which needs a policy for UPDATE as well as for SELECT."),
+				 errhint("Give the role a policy for UPDATE on the table that covers the orders it may change, or exempt it from row-level security.")));
+	if (missing_is_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("order %s of %s %s does not exist",
+						ta_uuid_text(order_id), what, ta_uuid_text(whose)),
+				 errdetail("Relation \"%s\" has no row with that id.",
+						   ta_relation_name(relid)),
+				 errhint("Correct the row that names the order, and restore its foreign key.")));
 }
 
 /* The status of an open order with this counter. */
@@ -1102,7 +1558,7 @@ ta_accepted_payload(TaAccept *acc)
  * the text gives.
  */
 static void
-ta_jsonb_key(JsonbParseState **state, const char *key)
+ta_jsonb_key(TaJsonbState *state, const char *key)
 {
 	JsonbValue	v;
 
@@ -1113,7 +1569,7 @@ ta_jsonb_key(JsonbParseState **state, const char *key)
 }
 
 static void
-ta_jsonb_string(JsonbParseState **state, const char *key, char *str, int len)
+ta_jsonb_string(TaJsonbState *state, const char *key, char *str, int len)
 {
 	JsonbValue	v;
 
@@ -1125,7 +1581,7 @@ ta_jsonb_string(JsonbParseState **state, const char *key, char *str, int len)
 }
 
 static void
-ta_jsonb_uuid(JsonbParseState **state, const char *key, const pg_uuid_t *u,
+ta_jsonb_uuid(TaJsonbState *state, const char *key, const pg_uuid_t *u,
 			  bool isnull)
 {
 	JsonbValue	v;
@@ -1144,7 +1600,7 @@ ta_jsonb_uuid(JsonbParseState **state, const char *key, const pg_uuid_t *u,
 }
 
 static void
-ta_jsonb_int(JsonbParseState **state, const char *key, int32 n)
+ta_jsonb_int(TaJsonbState *state, const char *key, int32 n)
 {
 	JsonbValue	v;
 
@@ -1162,9 +1618,10 @@ ta_jsonb_int(JsonbParseState **state, const char *key, int32 n)
 static Jsonb *
 ta_accepted_jsonb(TaAccept *acc)
 {
-	JsonbParseState *state = NULL;
+	TaJsonbState state;
 	JsonbValue *result;
 
+	memset(&state, 0, sizeof(state));
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ta_jsonb_string(&state, "event", "accepted", strlen("accepted"));
 	ta_jsonb_uuid(&state, "request_id", &acc->request_id, false);
@@ -1178,7 +1635,7 @@ ta_accepted_jsonb(TaAccept *acc)
 	ta_jsonb_int(&state, "trucks_needed", acc->order.trucks_needed);
 	ta_jsonb_string(&state, "order_status", acc->order.status,
 					strlen(acc->order.status));
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	result = ta_jsonb_end_object(&state);
 	return JsonbValueToJsonb(result);
 }
 
@@ -1213,8 +1670,6 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	int32		new_filled;
 	const char *new_status;
 	char	   *payload;
-	int32		written;
-	int32		expected;
 
 	vehicle_found = ta_row_fetch(&ta_vehicle_row, fn_oid, &acc->vehicle_id,
 								 true, &row);
@@ -1222,8 +1677,6 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	vehicle_tid = row.tid;
 	if (vehicle_found)
 	{
-		if (row.nulls[0] || row.nulls[1] || row.nulls[2])
-			elog(ERROR, "unexpected null in truck_accept.vehicles");
 		vehicle_owner = *DatumGetUUIDP(row.values[0]);
 		vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
 								 vehicle_type) == 0;
@@ -1240,8 +1693,6 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 		driver_tid = row.tid;
 		if (driver_found)
 		{
-			if (row.nulls[0] || row.nulls[1])
-				elog(ERROR, "unexpected null in truck_accept.drivers");
 			driver_owner = *DatumGetUUIDP(row.values[0]);
 			text_to_cstring_buffer(DatumGetTextPP(row.values[1]), driver_status,
 								   TA_STATUS_LEN);
@@ -1250,8 +1701,8 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 
 	memset(&row, 0, sizeof(row));
 	if (!ta_row_fetch(&ta_order_row, fn_oid, &acc->order.id, true, &row))
-		elog(ERROR, "order of truck request %s not found",
-			 ta_uuid_text(&acc->request_id));
+		ta_order_lock_failed(fn_oid, &acc->order.id, "truck request",
+							 &acc->request_id, true);
 	have_order_tid = row.have_tid;
 	order_tid = row.tid;
 	ta_order_from_row(&acc->order, &row);
@@ -1353,11 +1804,10 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 				fn_oid, args, arg_nulls) != 1)
 		elog(ERROR, "accepting truck request %s returned no row",
 			 ta_uuid_text(&acc->request_id));
-	written = ta_col_int32(1);
-	expected = 4 + (acc->has_driver ? 1 : 0) + (acc->with_events ? 1 : 0);
-	if (written != expected)
-		elog(ERROR, "accepting truck request %s wrote %d rows, expected %d",
-			 ta_uuid_text(&acc->request_id), written, expected);
+	ta_check_writes("accepting truck request", &acc->request_id, fn_oid,
+					ta_accept_tables,
+					1 | 2 | (acc->has_driver ? 4 : 0) | 8 | 16 |
+					(acc->with_events ? 32 : 0));
 
 	acc->outcome = TA_ACCEPTED;
 	acc->has_assignment = true;
@@ -1395,7 +1845,50 @@ static void
 ta_result_cache_reset_rel(Datum arg, Oid relid)
 {
 	ta_result_cache_reset(arg, PROCOID, 0);
+	ta_columns_checked = false;
 }
+
+/*
+ * The row type a function returns must have exactly the columns its C code
+ * builds (ALTER TYPE on accept_any's result type can change it): else an
+ * error, never a row built for another type.
+ */
+void
+ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
+					 const Oid *types)
+{
+	int			i;
+
+	if (tupdesc->natts != natts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("function %s returns a row type that truck_accept does not build",
+						format_procedure(fn_oid)),
+				 errdetail("The row type has %d columns, expected %d.",
+						   tupdesc->natts, natts),
+				 errhint("Restore the row type with ALTER TYPE, or reinstall the extension.")));
+	for (i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (att->attisdropped || att->atttypid != types[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("function %s returns a row type that truck_accept does not build",
+							format_procedure(fn_oid)),
+					 att->attisdropped ?
+					 errdetail("Column %d of the row type was dropped.", i + 1) :
+					 errdetail("Column %d (\"%s\") is of type %s, expected %s.",
+							   i + 1, NameStr(att->attname),
+							   format_type_be(att->atttypid),
+							   format_type_be(types[i])),
+					 errhint("Restore the row type with ALTER TYPE, or reinstall the extension.")));
+	}
+}
+
+/* accept's result row (accept_any's adds the request's id) */
+static const Oid ta_result_types[10] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
+UUIDOID, INT4OID, INT4OID, TEXTOID, TEXTOID, UUIDOID};
 
 static TupleDesc
 ta_result_tupdesc(FunctionCallInfo fcinfo, int natts)
@@ -1411,9 +1904,7 @@ ta_result_tupdesc(FunctionCallInfo fcinfo, int natts)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != natts)
-		elog(ERROR, "return type has %d columns, expected %d",
-			 tupdesc->natts, natts);
+	ta_check_result_type(fn_oid, tupdesc, natts, ta_result_types);
 
 	for (i = 0; i < TA_RESULT_CACHE; i++)
 		if (ta_result_cache[i].tupdesc == NULL)
@@ -1490,8 +1981,6 @@ ta_request_check(TaAccept *acc, const TaRow *row, char **vehicle_type)
 {
 	char		status[TA_STATUS_LEN];
 
-	if (row->nulls[0] || row->nulls[1] || row->nulls[2])
-		elog(ERROR, "unexpected null in truck_accept.truck_requests");
 	text_to_cstring_buffer(DatumGetTextPP(row->values[0]), status,
 						   TA_STATUS_LEN);
 	acc->order.id = *DatumGetUUIDP(row->values[1]);

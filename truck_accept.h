@@ -11,10 +11,72 @@
 #ifndef TRUCK_ACCEPT_H
 #define TRUCK_ACCEPT_H
 
+#include "access/genam.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/itemptr.h"
+#include "utils/jsonb.h"
+#include "utils/relcache.h"
 #include "utils/uuid.h"
+
+/*
+ * Compatibility with the supported PostgreSQL majors (13 to 19): the
+ * differences of the server API that the C code meets, except two small
+ * ones kept where they are used in truck_accept.c (14's int64_to_numeric(),
+ * 15's MarkGUCPrefixReserved()).
+ *
+ * ta_primary_key_index(rel): the OID of rel's primary key index.
+ * PostgreSQL 18 added RelationGetPrimaryKeyIndex()'s "deferrable_ok"
+ * argument; false keeps the behaviour of 13 to 17, where a deferrable
+ * primary key is not returned (the direct read must not trust one).
+ *
+ * ta_index_beginscan(...): index_beginscan() without instrumentation.
+ * PostgreSQL 18 added the "instrument" argument (NULL: none); PostgreSQL 19
+ * added the "flags" argument (SO_NONE: a plain scan).
+ */
+#if PG_VERSION_NUM >= 180000
+#define ta_primary_key_index(rel) RelationGetPrimaryKeyIndex((rel), false)
+#else
+#define ta_primary_key_index(rel) RelationGetPrimaryKeyIndex(rel)
+#endif
+
+#if PG_VERSION_NUM >= 190000
+#include "access/tableam.h"
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys), SO_NONE)
+#elif PG_VERSION_NUM >= 180000
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys))
+#else
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * TaJsonbState: what pushJsonbValue() builds a jsonb value in, zeroed before
+ * the first push; ta_jsonb_end_object() closes the outermost object and
+ * returns the value.  PostgreSQL 19 changed pushJsonbValue() to take a
+ * JsonbInState (the value in its "result") and return nothing; before, it
+ * took a JsonbParseState ** and returned the value.
+ */
+#if PG_VERSION_NUM >= 190000
+typedef JsonbInState TaJsonbState;
+
+static inline JsonbValue *
+ta_jsonb_end_object(TaJsonbState *state)
+{
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	return state->result;
+}
+#else
+typedef JsonbParseState *TaJsonbState;
+
+static inline JsonbValue *
+ta_jsonb_end_object(TaJsonbState *state)
+{
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+#endif
 
 /* Longest status value in any table, plus the terminator. */
 #define TA_STATUS_LEN 32
@@ -38,10 +100,11 @@ typedef struct TaStatement
 
 /*
  * One row of a table of the extension, read by its uuid primary key "id"
- * (truck_accept.c: ta_row_fetch).  "cols" are the columns read, in order;
- * "read" and "lock" are the same read as SPI statements (a plain SELECT and
- * a SELECT ... FOR NO KEY UPDATE of the same columns), used where the direct
- * read does not apply.
+ * (truck_accept.c: ta_row_fetch).  "cols" are the columns read, in order,
+ * "types" the type each must have (see ta_check_column_type), "notnull" a
+ * bit per column that must hold a value; "read" and "lock" are the same read
+ * as SPI statements (a plain SELECT and a SELECT ... FOR NO KEY UPDATE of the
+ * same columns), used where the direct read does not apply.
  */
 #define TA_ROW_MAX_COLS 6
 
@@ -50,6 +113,8 @@ typedef struct TaRowSpec
 	const char *relname;
 	int			ncols;
 	const char *cols[TA_ROW_MAX_COLS];
+	Oid			types[TA_ROW_MAX_COLS];
+	uint32		notnull;
 	TaStatement *read;
 	TaStatement *lock;
 } TaRowSpec;
@@ -73,6 +138,7 @@ extern const TaRowSpec ta_vehicle_row;	/* transporter_id, vehicle_type, status *
 extern const TaRowSpec ta_driver_row;	/* transporter_id, status */
 extern const TaRowSpec ta_order_row;	/* trucks_filled, trucks_needed, status */
 
+extern bool ta_row_direct_ok(Oid relid, Oid nspid, bool lock, bool *may_lock);
 extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
 						 const pg_uuid_t *id, bool lock, TaRow *row);
 extern void ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row);
@@ -102,11 +168,15 @@ extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,
 
 extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
 					  const char *nulls);
-extern Datum ta_col(int col, bool *isnull);
-extern Datum ta_row_col(uint64 row, int col, bool *isnull);
+extern Datum ta_col(int col, Oid typid, bool *isnull);
+extern Datum ta_row_col(uint64 row, int col, Oid typid, bool *isnull);
 extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
 extern int32 ta_col_int32(int col);
 extern void ta_col_status(int col, char *buf);
+extern char *ta_relation_name(Oid relid);
+extern void ta_check_column_type(Oid relid, const char *colname, Oid found,
+								 Oid expected);
+extern void ta_column_null_error(Oid relid, const char *colname);
 extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
 extern char *ta_uuid_text(const pg_uuid_t *u);
 extern void ta_new_uuid(pg_uuid_t *u);
@@ -114,7 +184,18 @@ extern void ta_new_uuids(pg_uuid_t *u, int n);
 extern Datum ta_uuid_datum(const pg_uuid_t *u);
 extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
+extern void ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
+								 const Oid *types);
+extern void ta_write_skipped(const char *action, const pg_uuid_t *id,
+							 Oid fn_oid, const char *table);
+extern void ta_check_writes(const char *action, const pg_uuid_t *id,
+							Oid fn_oid, const char *const *tables,
+							int32 expected_mask);
+
 /* Order helpers */
+extern void ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id,
+								 const char *what, const pg_uuid_t *whose,
+								 bool missing_is_error);
 extern void ta_fetch_order(TaOrder *order, int first_col);
 extern void ta_order_from_row(TaOrder *order, const TaRow *row);
 extern bool ta_order_is_closed(const TaOrder *order);

@@ -126,10 +126,13 @@ DROP POLICY own_trucks ON truck_accept.vehicles;
 ALTER TABLE truck_accept.vehicles DISABLE ROW LEVEL SECURITY;
 
 -- The result row's descriptor is kept per session: a change of
--- accept_any's result type is picked up by the next call of the session.
+-- accept_any's result type is picked up by the next call of the session
+-- (a type it cannot build, bigint for an integer, is an error, 42804).
+\set VERBOSITY default
 SELECT outcome, trucks_filled FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
 ALTER TYPE truck_accept.accept_any_result ALTER ATTRIBUTE trucks_filled TYPE bigint;
 SELECT outcome, pg_typeof(trucks_filled) FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
+\set VERBOSITY terse
 ALTER TYPE truck_accept.accept_any_result ALTER ATTRIBUTE trucks_filled TYPE integer;
 SELECT outcome, pg_typeof(trucks_filled) FROM truck_accept.accept_any_truck_request(id('o1'), id('bravo'), id('vb'));
 SELECT outcome FROM truck_accept.release_truck_request(

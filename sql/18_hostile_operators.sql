@@ -1,0 +1,205 @@
+-- 18_hostile_operators: every function, through every outcome, with a
+-- search_path whose first schema holds a hostile version of every operator,
+-- function, aggregate and type name the statements could resolve there:
+-- each RAISEs when it is called.  Not one is called: every operator inside
+-- is OPERATOR(pg_catalog.x) (17_statements_qualified checks the texts), every
+-- function, aggregate and type is schema-qualified.  (03 and 15 show the same
+-- with look-alike tables and operators that answer wrongly.)
+\set VERBOSITY terse
+
+CREATE SCHEMA t18;
+SET search_path = t18, public;
+\i sql/include/helpers.sql
+
+-- the hostile schema, owned by a role that is not a superuser
+CREATE ROLE t18_hostile;
+CREATE SCHEMA hostile AUTHORIZATION t18_hostile;
+SET ROLE t18_hostile;
+CREATE FUNCTION hostile.boom(text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'hostile % was called', $1;
+END
+$$;
+DO $$
+DECLARE
+	t text;
+	op text;
+BEGIN
+	-- comparisons of every type a statement compares
+	FOREACH t IN ARRAY ARRAY['uuid', 'text', 'timestamptz', 'integer', 'bigint',
+							 'boolean', 'jsonb', 'tid', 'varchar', 'name']
+	LOOP
+		EXECUTE format('CREATE FUNCTION hostile.cmp_%1$s(%2$s, %2$s) RETURNS boolean'
+					   ' LANGUAGE sql AS %3$L',
+					   replace(t, ' ', '_'), t, 'SELECT hostile.boom(''operator on ' || t || ''')');
+		FOREACH op IN ARRAY ARRAY['=', '<>', '<', '<=', '>', '>=']
+		LOOP
+			EXECUTE format('CREATE OPERATOR hostile.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = hostile.cmp_%s)',
+						   op, t, t, t);
+		END LOOP;
+	END LOOP;
+	-- arithmetic and concatenation
+	FOREACH t IN ARRAY ARRAY['integer', 'bigint', 'text', 'jsonb']
+	LOOP
+		EXECUTE format('CREATE FUNCTION hostile.arith_%1$s(%1$s, %1$s) RETURNS %1$s'
+					   ' LANGUAGE plpgsql AS %2$L',
+					   t, 'BEGIN PERFORM hostile.boom(''arithmetic on ' || t || '''); RETURN NULL; END');
+		FOREACH op IN ARRAY CASE WHEN t IN ('integer', 'bigint')
+							THEN ARRAY['+', '-', '*', '/', '||'] ELSE ARRAY['||'] END
+		LOOP
+			EXECUTE format('CREATE OPERATOR hostile.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = hostile.arith_%s)',
+						   op, t, t, t);
+		END LOOP;
+	END LOOP;
+END
+$$;
+CREATE FUNCTION hostile.now() RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile.boom('now()'); RETURN NULL; END $$;
+CREATE FUNCTION hostile.gen_random_uuid() RETURNS uuid LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile.boom('gen_random_uuid()'); RETURN NULL; END $$;
+CREATE FUNCTION hostile.jsonb_build_object(VARIADIC "any") RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile.boom('jsonb_build_object()'); RETURN NULL; END $$;
+CREATE FUNCTION hostile.count_step(bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile.boom('count(*)'); RETURN NULL; END $$;
+CREATE AGGREGATE hostile.count(*) (SFUNC = hostile.count_step, STYPE = bigint);
+CREATE FUNCTION hostile.int_step(integer, integer) RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile.boom('an aggregate of integer'); RETURN NULL; END $$;
+CREATE AGGREGATE hostile.bit_or(integer) (SFUNC = hostile.int_step, STYPE = integer);
+CREATE AGGREGATE hostile.sum(integer) (SFUNC = hostile.int_step, STYPE = integer);
+-- type names: a cast to any of these would check the domain and raise
+CREATE DOMAIN hostile.int4 AS pg_catalog.int4 CHECK (hostile.boom('type int4'));
+CREATE DOMAIN hostile.text AS pg_catalog.text CHECK (hostile.boom('type text'));
+CREATE DOMAIN hostile.jsonb AS pg_catalog.jsonb CHECK (hostile.boom('type jsonb'));
+CREATE DOMAIN hostile.uuid AS pg_catalog.uuid CHECK (hostile.boom('type uuid'));
+RESET ROLE;
+
+-- The world: orders o1 (2 trucks), o2 (1 truck), o3 (to cancel, with a
+-- driver on an active assignment), o4 (expiring), o5 (for accept_any: 2
+-- trucks), o6 (only an expired request).
+INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+	(id('o1'), 2), (id('o2'), 1), (id('o3'), 2), (id('o4'), 1), (id('o5'), 2), (id('o6'), 1);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
+	(id('r1'), id('o1'), 'open_17ft', NULL),
+	(id('r3'), id('o1'), 'open_17ft', NULL),
+	(id('rexp'), id('o1'), 'open_17ft', '2000-01-01'),
+	(id('r2a'), id('o2'), 'open_17ft', NULL),
+	(id('r2b'), id('o2'), 'open_17ft', NULL),
+	(id('rc1'), id('o3'), 'open_17ft', NULL),
+	(id('rc2'), id('o3'), 'open_17ft', NULL),
+	(id('r4'), id('o4'), 'open_17ft', now() + interval '1 hour'),
+	(id('r5a'), id('o5'), 'open_17ft', NULL),
+	(id('r5b'), id('o5'), 'open_17ft', NULL),
+	(id('r6'), id('o6'), 'open_17ft', '2000-01-01');
+INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+	(id('v1'), id('t1'), 'open_17ft'), (id('v1b'), id('t1'), 'closed_32ft'),
+	(id('v1c'), id('t1'), 'open_17ft'), (id('v2'), id('t2'), 'open_17ft'),
+	(id('v3'), id('t3'), 'open_17ft'), (id('v5'), id('t5'), 'open_17ft'),
+	(id('v5b'), id('t5'), 'open_17ft'), (id('v5c'), id('t5'), 'closed_32ft');
+INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+	(id('d1'), id('t1')), (id('d1c'), id('t1')), (id('d2'), id('t2')),
+	(id('d3'), id('t3')), (id('d5'), id('t5'));
+
+-- every id the calls need, as a literal (the helpers themselves use
+-- operators, so they are not called while the trap is armed)
+SELECT id('none') AS none, id('o1') AS o1, id('o2') AS o2, id('o3') AS o3,
+	   id('o5') AS o5, id('o6') AS o6,
+	   id('r1') AS r1, id('r3') AS r3, id('rexp') AS rexp, id('r2a') AS r2a,
+	   id('r2b') AS r2b, id('rc1') AS rc1, id('rc2') AS rc2,
+	   id('t1') AS t1, id('t2') AS t2, id('t3') AS t3, id('t5') AS t5,
+	   id('v1') AS v1, id('v1b') AS v1b, id('v1c') AS v1c, id('v2') AS v2,
+	   id('v3') AS v3, id('v5') AS v5, id('v5b') AS v5b, id('v5c') AS v5c,
+	   id('d1') AS d1, id('d1c') AS d1c, id('d2') AS d2, id('d3') AS d3,
+	   id('d5') AS d5
+\gset
+
+SET search_path = hostile, pg_catalog, t18, public;
+-- the trap is armed: an unqualified operator or function now raises
+SELECT 1 = 1;
+SELECT now();
+SELECT count(*) FROM (VALUES (1)) v;
+
+-- accept_truck_request: all thirteen outcomes
+SELECT outcome FROM truck_accept.accept_truck_request(:'none', :'t1', :'v1');
+SELECT outcome, trucks_filled FROM truck_accept.accept_truck_request(:'r1', :'t1', :'v1', :'d1');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r1', :'t1', :'v1', :'d1');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r1', :'t2', :'v2');
+SELECT outcome FROM truck_accept.accept_truck_request(:'rexp', :'t2', :'v2');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r2a', :'t2', :'v2', :'d2');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r2b', :'t3', :'v3');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'none');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v2');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1b');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1c', :'none');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1c', :'d2');
+SELECT outcome FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1c', :'d1');
+SELECT outcome, trucks_filled, order_status FROM truck_accept.accept_truck_request(:'r3', :'t1', :'v1c', :'d1c');
+
+-- accept_any_truck_request: its outcomes
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'none', :'t5', :'v5');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'none');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v2');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5c');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t1', :'v1');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5', :'none');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5', :'d2');
+SELECT outcome, trucks_filled FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5', :'d5');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5', :'d5');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5b', :'d5');
+SELECT outcome, trucks_filled FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5b');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t3', :'v3');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o6', :'t3', :'v3');
+-- the same in one transaction, where a later call starts past the earlier win
+BEGIN;
+SELECT outcome FROM truck_accept.release_truck_request(
+	(SELECT r.id FROM truck_accept.truck_requests r
+	 WHERE r.order_id OPERATOR(pg_catalog.=) :'o5' ORDER BY r.id LIMIT 1), :'t5');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5');
+SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t3', :'v3');
+ROLLBACK;
+
+-- release_truck_request: its four outcomes
+SELECT outcome FROM truck_accept.release_truck_request(:'none', :'t1');
+SELECT outcome FROM truck_accept.release_truck_request(:'rexp', :'t1');
+SELECT outcome FROM truck_accept.release_truck_request(:'r2a', :'t1');
+SELECT outcome, trucks_filled, order_status FROM truck_accept.release_truck_request(:'r2a', :'t2');
+
+-- cancel_order, with an active assignment that has a driver
+SELECT outcome FROM truck_accept.accept_truck_request(:'rc1', :'t2', :'v2', :'d2');
+SELECT outcome FROM truck_accept.cancel_order(:'none');
+SELECT outcome, requests_cancelled, assignments_cancelled FROM truck_accept.cancel_order(:'o3');
+SELECT outcome FROM truck_accept.cancel_order(:'o3');
+
+-- expire_truck_requests (rexp and r6 are due)
+SELECT truck_accept.expire_truck_requests('2001-01-01') AS expired;
+SET search_path = t18, public;
+
+-- the assignments of o1 (r1 and r3), to complete
+SELECT a.id AS a1 FROM truck_accept.assignments a
+	WHERE a.truck_request_id = id('r1') AND a.status = 'active' \gset
+SELECT a.id AS a3 FROM truck_accept.assignments a
+	WHERE a.truck_request_id = id('r3') AND a.status = 'active' \gset
+SELECT a.id AS a2 FROM truck_accept.assignments a
+	WHERE a.truck_request_id = id('r2a') AND a.status = 'released' \gset
+
+SET search_path = hostile, pg_catalog, t18, public;
+-- complete_assignment: its outcomes, the last completing the order
+SELECT outcome FROM truck_accept.complete_assignment(:'none');
+SELECT outcome FROM truck_accept.complete_assignment(:'a2');
+SELECT outcome, order_status FROM truck_accept.complete_assignment(:'a1');
+SELECT outcome FROM truck_accept.complete_assignment(:'a1');
+SELECT outcome, order_status FROM truck_accept.complete_assignment(:'a3');
+
+-- take_events: all of them
+SELECT event_type FROM truck_accept.take_events(100);
+SELECT event_type FROM truck_accept.take_events(100);
+SET search_path = t18, public;
+
+SELECT nm(o.id), o.status, o.trucks_filled FROM truck_accept.orders o ORDER BY o.id;
+SELECT * FROM truck_accept.invariant_violations;
+
+TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+DROP SCHEMA hostile CASCADE;
+DROP ROLE t18_hostile;
+DROP SCHEMA t18 CASCADE;

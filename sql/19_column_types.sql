@@ -1,0 +1,148 @@
+-- 19_column_types: the extension's tables belong to whoever may ALTER them.
+-- A column of another type than the one the functions read, compare or
+-- write is an error (42804) that names the table, the column, the type found
+-- and the type expected: never a datum read as another type (an enum read
+-- as text crashed the server), never a bigint truncated.  A domain over the
+-- type, or varchar for text, is read like the type.  Columns added and
+-- dropped again change nothing, take_events included (its row type then
+-- has a dropped column the statement does not return).
+\set VERBOSITY terse
+
+CREATE SCHEMA t19;
+SET search_path = t19, public;
+\i sql/include/helpers.sql
+
+INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o1'), 3), (id('o2'), 1);
+INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+	(id('r1'), id('o1'), 'open_17ft'), (id('r2'), id('o1'), 'open_17ft'),
+	(id('r3'), id('o1'), 'open_17ft'), (id('r4'), id('o2'), 'open_17ft');
+INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+	(id('v1'), id('t1'), 'open_17ft'), (id('v2'), id('t1'), 'open_17ft'),
+	(id('v3'), id('t1'), 'open_17ft'), (id('v4'), id('t1'), 'open_17ft');
+INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+	(id('d1'), id('t1')), (id('d2'), id('t1'));
+
+-- The report of the issue: vehicle_type as an enum on truck_requests and
+-- vehicles, then one accept (it used to crash the server).
+BEGIN;
+CREATE TYPE t19.vtype AS ENUM ('open_17ft', 'closed_32ft');
+ALTER TABLE truck_accept.truck_requests ALTER COLUMN vehicle_type TYPE t19.vtype
+	USING vehicle_type::t19.vtype;
+ALTER TABLE truck_accept.vehicles ALTER COLUMN vehicle_type TYPE t19.vtype
+	USING vehicle_type::t19.vtype;
+\set VERBOSITY default
+SELECT outcome FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
+\set VERBOSITY terse
+ROLLBACK;
+-- Every column, one at a time: put a column of another type in its place
+-- (renamed away, so that constraints and indexes stay with the old one),
+-- make a call, and report the error.  The savepoint of the exception block
+-- takes the change back.  (A counter as bigint cannot be made with ALTER
+-- COLUMN ... TYPE while the invariant view reads it: this way it can.)
+CREATE FUNCTION swap_and_call(tab text, col text, wrong text, call text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	state text;
+	msg text;
+BEGIN
+	EXECUTE format('ALTER TABLE truck_accept.%I RENAME COLUMN %I TO %I', tab, col, col || '_was');
+	EXECUTE format('ALTER TABLE truck_accept.%I ADD COLUMN %I %s', tab, col, wrong);
+	EXECUTE call;
+	RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+	RETURN state || ': ' || msg;
+END
+$$;
+
+CREATE TABLE calls (name text, call text);
+INSERT INTO calls VALUES
+	('accept', format('SELECT truck_accept.accept_truck_request(%L, %L, %L, %L)', id('r1'), id('t1'), id('v1'), id('d1'))),
+	('accept_any', format('SELECT truck_accept.accept_any_truck_request(%L, %L, %L)', id('o1'), id('t1'), id('v2'))),
+	('release', format('SELECT truck_accept.release_truck_request(%L, %L)', id('r1'), id('t1'))),
+	('cancel', format('SELECT truck_accept.cancel_order(%L)', id('o2'))),
+	('complete', format('SELECT truck_accept.complete_assignment(%L)', id('none'))),
+	('expire', 'SELECT truck_accept.expire_truck_requests()'),
+	('take_events', 'SELECT truck_accept.take_events(1)');
+
+CREATE TABLE columns (tab text, col text, wrong text);
+INSERT INTO columns VALUES
+	('orders', 'id', 'text'), ('orders', 'trucks_filled', 'bigint'),
+	('orders', 'trucks_needed', 'numeric'), ('orders', 'status', 'name'),
+	('orders', 'updated_at', 'timestamp'),
+	('truck_requests', 'id', 'text'), ('truck_requests', 'order_id', 'text'),
+	('truck_requests', 'vehicle_type', 'name'), ('truck_requests', 'status', 'char'),
+	('truck_requests', 'assigned_transporter_id', 'text'),
+	('truck_requests', 'assigned_vehicle_id', 'text'),
+	('truck_requests', 'assigned_driver_id', 'text'),
+	('truck_requests', 'assigned_at', 'timestamp'),
+	('truck_requests', 'expires_at', 'timestamp'),
+	('truck_requests', 'updated_at', 'date'),
+	('vehicles', 'id', 'text'), ('vehicles', 'transporter_id', 'text'),
+	('vehicles', 'vehicle_type', 'integer'), ('vehicles', 'status', 'name'),
+	('vehicles', 'updated_at', 'timestamp'),
+	('drivers', 'id', 'text'), ('drivers', 'transporter_id', 'text'),
+	('drivers', 'status', 'bytea'), ('drivers', 'updated_at', 'timestamp'),
+	('assignments', 'id', 'text'), ('assignments', 'trip_id', 'text'),
+	('assignments', 'truck_request_id', 'text'), ('assignments', 'order_id', 'text'),
+	('assignments', 'transporter_id', 'text'), ('assignments', 'vehicle_id', 'text'),
+	('assignments', 'driver_id', 'text'), ('assignments', 'status', 'name'),
+	('assignments', 'updated_at', 'timestamp'),
+	('events', 'id', 'integer'), ('events', 'event_type', 'name'),
+	('events', 'order_id', 'text'), ('events', 'request_id', 'text'),
+	('events', 'assignment_id', 'text'), ('events', 'transporter_id', 'text'),
+	('events', 'payload', 'json');
+
+-- each function, for every column: the same error (every call checks them all)
+SELECT c.tab, c.col, k.name AS function, swap_and_call(c.tab, c.col, c.wrong, k.call) AS error
+FROM columns c, calls k
+WHERE k.name = 'accept' OR (c.tab, c.col) IN (('truck_requests', 'status'), ('assignments', 'trip_id'))
+ORDER BY c.tab, c.col, k.name;
+
+-- nothing was written by any of them
+SELECT count(*) AS assignments FROM truck_accept.assignments;
+SELECT count(*) AS events FROM truck_accept.events;
+
+-- What is read like the type: varchar for text, a domain over the type.
+BEGIN;
+CREATE DOMAIN t19.status_text AS text CHECK (VALUE <> '');
+ALTER TABLE truck_accept.vehicles RENAME COLUMN status TO status_was;
+ALTER TABLE truck_accept.vehicles ADD COLUMN status varchar(32);
+UPDATE truck_accept.vehicles SET status = status_was;
+ALTER TABLE truck_accept.orders RENAME COLUMN status TO status_was;
+ALTER TABLE truck_accept.orders ADD COLUMN status t19.status_text;
+UPDATE truck_accept.orders SET status = status_was;
+SELECT outcome, order_status FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
+ROLLBACK;
+
+-- Columns added and dropped again, on every table: every function works,
+-- take_events returns its rows with the dropped column's place empty.
+ALTER TABLE truck_accept.orders ADD COLUMN note text;
+ALTER TABLE truck_accept.orders DROP COLUMN note;
+ALTER TABLE truck_accept.truck_requests ADD COLUMN note text;
+ALTER TABLE truck_accept.truck_requests DROP COLUMN note;
+ALTER TABLE truck_accept.vehicles ADD COLUMN note text;
+ALTER TABLE truck_accept.vehicles DROP COLUMN note;
+ALTER TABLE truck_accept.drivers ADD COLUMN note text;
+ALTER TABLE truck_accept.drivers DROP COLUMN note;
+ALTER TABLE truck_accept.assignments ADD COLUMN note text;
+ALTER TABLE truck_accept.assignments DROP COLUMN note;
+ALTER TABLE truck_accept.events ADD COLUMN note text;
+ALTER TABLE truck_accept.events DROP COLUMN note;
+SELECT outcome FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
+SELECT outcome, nm(request_id) FROM truck_accept.accept_any_truck_request(id('o1'), id('t1'), id('v2'));
+SELECT outcome FROM truck_accept.release_truck_request(id('r2'), id('t1'));
+SELECT outcome FROM truck_accept.complete_assignment(
+	(SELECT a.id FROM truck_accept.assignments a WHERE a.truck_request_id = id('r1')));
+SELECT outcome FROM truck_accept.accept_truck_request(id('r4'), id('t1'), id('v3'), id('d2'));
+SELECT outcome, assignments_cancelled FROM truck_accept.cancel_order(id('o2'));
+UPDATE truck_accept.truck_requests SET expires_at = '2000-01-01' WHERE id = id('r3');
+SELECT truck_accept.expire_truck_requests() AS expired;
+SELECT event_type, nm(request_id) AS request, payload ? 'event' AS has_payload
+FROM truck_accept.take_events(100) ORDER BY id;
+SELECT * FROM truck_accept.invariant_violations;
+
+TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
+	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+DROP SCHEMA t19 CASCADE;
+RESET search_path;

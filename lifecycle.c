@@ -1348,6 +1348,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 {
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
+	TaRow		row;
 	Datum		args[3];
 
 	ta_require_arg(fcinfo, 0, "order_id");
@@ -1368,7 +1369,8 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_connect failed");
 
 	args[0] = UUIDPGetDatum(&acc.order.id);
-	if (ta_exec(&ta_read_order, acc.fn_oid, args, NULL) == 0)
+	memset(&row, 0, sizeof(row));
+	if (!ta_row_fetch(&ta_order_row, acc.fn_oid, &acc.order.id, false, &row))
 	{
 		acc.outcome = TA_NOT_FOUND;
 		acc.message = "No such order";

@@ -33,8 +33,9 @@ CREATE FUNCTION world() RETURNS void LANGUAGE sql AS $$
 $$;
 SELECT world();
 
--- Run a call with a change made first, and report its error (the savepoint
--- of the exception block takes the change and the call back).
+-- Run a call with a change made first, and report its error, or "P0002: no
+-- error" (the savepoint of the exception block takes the change and the call
+-- back either way).
 CREATE FUNCTION try(change text, call text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	state text;
@@ -42,7 +43,7 @@ DECLARE
 BEGIN
 	EXECUTE change;
 	EXECUTE call;
-	RETURN 'no error';
+	RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = 'no error';
 EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
 	RETURN state || ': ' || regexp_replace(msg, '[0-9a-f]{8}-[0-9a-f-]{27}', '<id>', 'g');

@@ -25,10 +25,12 @@
  *							never waits for one, and never expires a request
  *							that the accept then wins
  *	accept_any_truck_request  accept's outcomes, plus the request it took;
- *							it takes a free request SKIP LOCKED, and only when
- *							every free one is held by an in-flight accept does
- *							it wait for one and decide from its outcome, so it
- *							never says "no slot" while a slot can still be won
+ *							it takes a free request SKIP LOCKED (locking only
+ *							the one it takes, without a subtransaction), and
+ *							only when every free one is held by an in-flight
+ *							accept does it wait for one and decide from its
+ *							outcome, so it never says "no slot" while a slot
+ *							can still be won
  *	take_events				up to max_count of the oldest events, removed in
  *							the consumer's transaction, skipping those another
  *							consumer holds: each event goes to exactly one
@@ -999,18 +1001,20 @@ complete_assignment(PG_FUNCTION_ARGS)
  *							vehicle_id uuid, driver_id uuid DEFAULT NULL)
  *
  * Take any free request of the order, of the offered vehicle's type.  First
- * the lowest such request nobody holds (SKIP LOCKED), so that M callers
- * storming K free slots spread over them instead of queueing.  When every free request is held by an in-flight
- * accept, wait for the lowest one: if its holder won, the next one is tried
- * (the locking read skips rows that no longer qualify), if it lost, this call
- * takes it; one that expired while this call waited is passed over for the
- * next.  Requests are only ever locked in id order, as cancel_order locks
- * them.  A retry of a call that already won (same transporter, vehicle and
- * order) is recognised under the vehicle's lock: already_yours.  When no free request of the vehicle's type is left, the answer
- * is order_closed (the order is full or closed), request_closed (no request
- * of any type is open), or what is wrong with the vehicle (not found, not
- * owned, of another type).  A retry of a call that already won
- * (same transporter, vehicle and order) gets already_yours.
+ * the lowest such request nobody holds (SKIP LOCKED: lc_take_free_direct),
+ * so that M callers storming K free slots spread over them instead of
+ * queueing; a later call in the same transaction starts above the request
+ * it won last (lc_any_cursor).  When every free request is held by an
+ * in-flight accept, wait for the lowest one: if its holder won, the next one
+ * is tried (the locking read skips rows that no longer qualify), if it lost,
+ * this call takes it; one that expired while this call waited is passed
+ * over for the next.  Requests are only ever locked in id order, as
+ * cancel_order locks them.  A retry of a call that already won (same
+ * transporter, vehicle and order) is recognised under the vehicle's lock:
+ * already_yours.  When no free request of the vehicle's type is left, the
+ * answer is order_closed (the order is full or closed), request_closed (no
+ * request of any type is open), or what is wrong with the vehicle (not
+ * found, not owned, of another type).
  * ---------------------------------------------------------------------------
  */
 #define ANY_FREE_REQUEST \

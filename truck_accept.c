@@ -34,6 +34,17 @@
  * A rejection writes nothing.  A malformed call (NULL request, transporter or
  * vehicle) is an ERROR with SQLSTATE 22004, not an outcome.
  *
+ * ERRORS A USER CAN CAUSE.  The tables are the user's to ALTER, to put
+ * triggers and policies on, and to write around these functions.  Whatever
+ * that does to a call is an ERROR with its own SQLSTATE that names the table,
+ * never a misread datum or an internal error, and it rolls the call back:
+ * a column of another type (42804: every column is checked before a call
+ * after any relation changed, see COLUMN TYPES, and again where it is read),
+ * a NULL where a value is needed (23502), a row a write statement had to
+ * change but did not, because a BEFORE trigger returned NULL (27000) or row
+ * security hid it (42501; ta_check_writes), an order a role may read but not
+ * lock (42501), two rows with one id (21000).
+ *
  * LOCK ORDER.  Every row an acceptance writes is locked FOR NO KEY UPDATE
  * (not FOR UPDATE, which would block foreign-key checks of other
  * transactions) before the checks that lead to the write, always in this
@@ -111,6 +122,7 @@
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_namespace.h"
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -880,9 +892,17 @@ ta_row_direct_ok(Oid relid, Oid nspid, bool lock, bool *may_lock)
 	Oid			userid = GetUserId();
 
 	*may_lock = false;
-	/* the SQL statement looks the table up in its schema: USAGE first */
+	/*
+	 * The SQL statement looks the table up in its schema: USAGE first.
+	 * (PostgreSQL 16 replaced pg_namespace_aclcheck() by object_aclcheck().)
+	 */
+#if PG_VERSION_NUM >= 160000
+	if (object_aclcheck(NamespaceRelationId, nspid, userid, ACL_USAGE) != ACLCHECK_OK)
+		return false;
+#else
 	if (pg_namespace_aclcheck(nspid, userid, ACL_USAGE) != ACLCHECK_OK)
 		return false;
+#endif
 	if (pg_class_aclcheck(relid, userid, ACL_SELECT) != ACLCHECK_OK)
 		return false;
 	*may_lock = pg_class_aclcheck(relid, userid, ACL_UPDATE) == ACLCHECK_OK;

@@ -571,7 +571,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 				Datum		status = ta_row_col(i, 2, TEXTOID, &isnull);
 				char	   *s = isnull ? "" : TextDatumGetCString(status);
 
-				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col(i, 1, UUIDOID, &isnull)));
+				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col_notnull(i, 1, UUIDOID)));
 				if (strcmp(s, "assigned") == 0)
 					assigned_requests++;
 				if (strcmp(s, "assigned") == 0 || strcmp(s, "searching") == 0)
@@ -581,6 +581,7 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 														 UUID_LEN, false, TYPALIGN_CHAR));
 			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
 			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
+			order.known = false;	/* as the lock finds it */
 			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 				ta_order_lock_failed(fn_oid, &order.id, "order", NULL, false);
 			else
@@ -1165,7 +1166,7 @@ lc_free_from_row(LcFree *f, uint64 row, int first_col)
 {
 	bool		isnull;
 
-	f->id = *DatumGetUUIDP(ta_row_col(row, first_col, UUIDOID, &isnull));
+	f->id = *DatumGetUUIDP(ta_row_col_notnull(row, first_col, UUIDOID));
 	f->vehicle_type = TextDatumGetCString(ta_row_col(row, first_col + 1,
 													 TEXTOID, &isnull));
 	f->expires_at = DatumGetTimestampTz(ta_row_col(row, first_col + 2,
@@ -1197,7 +1198,6 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 	bool		may_lock;
 	pg_uuid_t	above = {{0}};
 	bool		have_above = after != NULL;
-	bool		last_isnull;
 	int64		batch = ANY_FIRST_BATCH;
 	int			taken = 0;
 
@@ -1230,10 +1230,14 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 																  &isnull));
 			TM_FailureData tmfd;
 
+			/*
+			 * No flags: neither FIND_LAST_VERSION nor LOCK_UPDATE_IN_PROGRESS,
+			 * which would lock the newer versions of a row whose update
+			 * committed meanwhile (won by another caller), and could wait.
+			 */
 			if (table_tuple_lock(rel, &tid, GetActiveSnapshot(), slot,
 								 GetCurrentCommandId(true),
-								 LockTupleNoKeyExclusive, LockWaitSkip,
-								 TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS,
+								 LockTupleNoKeyExclusive, LockWaitSkip, 0,
 								 &tmfd) == TM_Ok)
 			{
 				lc_free_from_row(f, i, 2);
@@ -1245,7 +1249,7 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 		if (taken || n < (uint64) batch)
 			break;
 		/* all of this batch held by others: the next, larger batch */
-		above = *DatumGetUUIDP(ta_row_col(n - 1, 2, UUIDOID, &last_isnull));
+		above = *DatumGetUUIDP(ta_row_col_notnull(n - 1, 2, UUIDOID));
 		have_above = true;
 		batch = ANY_NEXT_BATCH;
 	}

@@ -522,10 +522,8 @@ ta_check_columns(Oid fn_oid)
 	for (i = 0; i < (int) lengthof(ta_columns); i++)
 	{
 		const TaColumn *c = &ta_columns[i];
-		AttrNumber	attnum;
+		HeapTuple	tup;
 		Oid			type;
-		int32		typmod;
-		Oid			collation;
 
 		if (table == NULL || strcmp(table, c->table) != 0)
 		{
@@ -534,10 +532,12 @@ ta_check_columns(Oid fn_oid)
 		}
 		if (!OidIsValid(relid))
 			continue;
-		attnum = get_attnum(relid, c->column);
-		if (attnum == InvalidAttrNumber)
+		/* one look-up: a column dropped meanwhile is simply not found */
+		tup = SearchSysCacheAttName(relid, c->column);
+		if (!HeapTupleIsValid(tup))
 			continue;
-		get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
+		type = ((Form_pg_attribute) GETSTRUCT(tup))->atttypid;
+		ReleaseSysCache(tup);
 		ta_check_column_type(relid, c->column, type, c->type);
 	}
 	ta_columns_checked = true;
@@ -784,11 +784,11 @@ ta_col(int col, Oid typid, bool *isnull)
 }
 
 /* The same, for a column that must not be NULL. */
-static Datum
-ta_col_notnull(int col, Oid typid)
+Datum
+ta_row_col_notnull(uint64 row, int col, Oid typid)
 {
 	bool		isnull;
-	Datum		d = ta_col(col, typid, &isnull);
+	Datum		d = ta_row_col(row, col, typid, &isnull);
 
 	if (isnull)
 	{
@@ -816,14 +816,14 @@ ta_col_uuid(int col, bool *isnull)
 int32
 ta_col_int32(int col)
 {
-	return DatumGetInt32(ta_col_notnull(col, INT4OID));
+	return DatumGetInt32(ta_row_col_notnull(0, col, INT4OID));
 }
 
 /* Copy a NOT NULL status column into buf. */
 void
 ta_col_status(int col, char *buf)
 {
-	text_to_cstring_buffer(DatumGetTextPP(ta_col_notnull(col, TEXTOID)),
+	text_to_cstring_buffer(DatumGetTextPP(ta_row_col_notnull(0, col, TEXTOID)),
 						   buf, TA_STATUS_LEN);
 }
 
@@ -1339,9 +1339,9 @@ ta_order_is_closed(const TaOrder *order)
 /*
  * A write statement of "action" (on the row whose id is *id, if id is not
  * NULL) did not change
- * a row of "table" that it expected to: row-level security hid the row
- * from the UPDATE, a BEFORE trigger returned NULL, or (with neither) the
- * rows are inconsistent.  An error that names the table, and rolls the whole
+ * a row of "table" that it expected to: a BEFORE trigger returned NULL (if
+ * the table has one, that is the likelier cause), row-level security hid the
+ * row from the UPDATE, or (with neither) the rows are inconsistent.  An error that names the table, and rolls the whole
  * call back.
  */
 void
@@ -1351,7 +1351,24 @@ ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
 	Oid			relid = get_relname_relid(table, get_func_namespace(fn_oid));
 	char	   *subject = id == NULL ? pstrdup(action) :
 		psprintf("%s %s", action, ta_uuid_text(id));
+	bool		before_triggers = false;
 
+	if (OidIsValid(relid))
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+
+		before_triggers = rel->trigdesc != NULL &&
+			(rel->trigdesc->trig_update_before_row ||
+			 rel->trigdesc->trig_insert_before_row);
+		table_close(rel, AccessShareLock);
+	}
+	if (before_triggers)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+				 errmsg("%s could not change its rows of relation \"%s\"",
+						subject, ta_relation_name(relid)),
+				 errdetail("A BEFORE trigger on the table returned NULL, which skips the row."),
+				 errhint("Make the table's BEFORE triggers return the row for changes made by truck_accept.")));
 	if (OidIsValid(relid) &&
 		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		ereport(ERROR,
@@ -1360,22 +1377,6 @@ ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
 						subject, ta_relation_name(relid)),
 				 errdetail("Row-level security hid a row from the UPDATE."),
 				 errhint("Give the role a policy for UPDATE on the table that covers the rows it may change, or exempt it from row-level security.")));
-	if (OidIsValid(relid))
-	{
-		Relation	rel = table_open(relid, AccessShareLock);
-		bool		before_triggers = rel->trigdesc != NULL &&
-			(rel->trigdesc->trig_update_before_row ||
-			 rel->trigdesc->trig_insert_before_row);
-
-		table_close(rel, AccessShareLock);
-		if (before_triggers)
-			ereport(ERROR,
-					(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
-					 errmsg("%s could not change its rows of relation \"%s\"",
-							subject, ta_relation_name(relid)),
-					 errdetail("A BEFORE trigger on the table returned NULL, which skips the row."),
-					 errhint("Make the table's BEFORE triggers return the row for changes made by truck_accept.")));
-	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
 			 errmsg("%s could not change its rows of relation \"%s\"",

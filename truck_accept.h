@@ -170,6 +170,7 @@ extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
 					  const char *nulls);
 extern Datum ta_col(int col, Oid typid, bool *isnull);
 extern Datum ta_row_col(uint64 row, int col, Oid typid, bool *isnull);
+extern Datum ta_row_col_notnull(uint64 row, int col, Oid typid);
 extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
 extern int32 ta_col_int32(int col);
 extern void ta_col_status(int col, char *buf);

@@ -129,6 +129,17 @@ WHERE (x.what, c.name) IN (('vehicles.status', 'accept'), ('orders.status', 'acc
 						   ('truck_requests.order_id', 'accept'))
 ORDER BY x.what, c.name;
 
+-- ... and a request without an id (its primary key dropped), found by
+-- accept_any's pass and by cancel_order's lock of the order's requests
+SELECT x.name, try(format('ALTER TABLE truck_accept.truck_requests DROP CONSTRAINT truck_requests_pkey CASCADE;'
+		' ALTER TABLE truck_accept.truck_requests ALTER id DROP NOT NULL;'
+		' INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES (NULL, %L, %L)',
+		id('o2'), 'open_17ft'), x.call) AS error
+FROM (VALUES
+	('accept_any', format('SELECT truck_accept.accept_any_truck_request(%L, %L, %L)', id('o2'), id('t1'), id('v1'))),
+	('cancel', format('SELECT truck_accept.cancel_order(%L)', id('o2')))
+	) AS x(name, call);
+
 -- 4. Two rows with one id: the primary key dropped, or made DEFERRABLE
 -- (then a duplicate may stand until commit).  The SQL read finds both.
 SELECT x.pkey, try(x.change || format('; INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES (%L, %L, %L)', id('v1'), id('t2'), 'open_17ft'),

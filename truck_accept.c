@@ -655,7 +655,7 @@ ta_attnum(TupleDesc tupdesc, const char *name)
 static Oid
 ta_pkey_index(Relation rel, AttrNumber id_attnum)
 {
-	Oid			indexoid = RelationGetPrimaryKeyIndex(rel);
+	Oid			indexoid = ta_primary_key_index(rel);
 	HeapTuple	tup;
 	bool		ok;
 
@@ -780,7 +780,7 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 
 		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ,
 					UUIDPGetDatum(id));
-		scan = index_beginscan(rel, index, snapshot, 1, 0);
+		scan = ta_index_beginscan(rel, index, snapshot, 1, 0);
 		index_rescan(scan, &key, 1, NULL, 0);
 		found = index_getnext_slot(scan, ForwardScanDirection, slot);
 		if (found)
@@ -1102,7 +1102,7 @@ ta_accepted_payload(TaAccept *acc)
  * the text gives.
  */
 static void
-ta_jsonb_key(JsonbParseState **state, const char *key)
+ta_jsonb_key(TaJsonbState *state, const char *key)
 {
 	JsonbValue	v;
 
@@ -1113,7 +1113,7 @@ ta_jsonb_key(JsonbParseState **state, const char *key)
 }
 
 static void
-ta_jsonb_string(JsonbParseState **state, const char *key, char *str, int len)
+ta_jsonb_string(TaJsonbState *state, const char *key, char *str, int len)
 {
 	JsonbValue	v;
 
@@ -1125,7 +1125,7 @@ ta_jsonb_string(JsonbParseState **state, const char *key, char *str, int len)
 }
 
 static void
-ta_jsonb_uuid(JsonbParseState **state, const char *key, const pg_uuid_t *u,
+ta_jsonb_uuid(TaJsonbState *state, const char *key, const pg_uuid_t *u,
 			  bool isnull)
 {
 	JsonbValue	v;
@@ -1144,7 +1144,7 @@ ta_jsonb_uuid(JsonbParseState **state, const char *key, const pg_uuid_t *u,
 }
 
 static void
-ta_jsonb_int(JsonbParseState **state, const char *key, int32 n)
+ta_jsonb_int(TaJsonbState *state, const char *key, int32 n)
 {
 	JsonbValue	v;
 
@@ -1162,9 +1162,10 @@ ta_jsonb_int(JsonbParseState **state, const char *key, int32 n)
 static Jsonb *
 ta_accepted_jsonb(TaAccept *acc)
 {
-	JsonbParseState *state = NULL;
+	TaJsonbState state;
 	JsonbValue *result;
 
+	memset(&state, 0, sizeof(state));
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ta_jsonb_string(&state, "event", "accepted", strlen("accepted"));
 	ta_jsonb_uuid(&state, "request_id", &acc->request_id, false);
@@ -1178,7 +1179,7 @@ ta_accepted_jsonb(TaAccept *acc)
 	ta_jsonb_int(&state, "trucks_needed", acc->order.trucks_needed);
 	ta_jsonb_string(&state, "order_status", acc->order.status,
 					strlen(acc->order.status));
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	result = ta_jsonb_end_object(&state);
 	return JsonbValueToJsonb(result);
 }
 

@@ -11,10 +11,72 @@
 #ifndef TRUCK_ACCEPT_H
 #define TRUCK_ACCEPT_H
 
+#include "access/genam.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/itemptr.h"
+#include "utils/jsonb.h"
+#include "utils/relcache.h"
 #include "utils/uuid.h"
+
+/*
+ * Compatibility with the supported PostgreSQL majors (13 to 19): the
+ * differences of the server API that the C code meets, except two small
+ * ones kept where they are used in truck_accept.c (14's int64_to_numeric(),
+ * 15's MarkGUCPrefixReserved()).
+ *
+ * ta_primary_key_index(rel): the OID of rel's primary key index.
+ * PostgreSQL 18 added RelationGetPrimaryKeyIndex()'s "deferrable_ok"
+ * argument; false keeps the behaviour of 13 to 17, where a deferrable
+ * primary key is not returned (the direct read must not trust one).
+ *
+ * ta_index_beginscan(...): index_beginscan() without instrumentation.
+ * PostgreSQL 18 added the "instrument" argument (NULL: none); PostgreSQL 19
+ * added the "flags" argument (SO_NONE: a plain scan).
+ */
+#if PG_VERSION_NUM >= 180000
+#define ta_primary_key_index(rel) RelationGetPrimaryKeyIndex((rel), false)
+#else
+#define ta_primary_key_index(rel) RelationGetPrimaryKeyIndex(rel)
+#endif
+
+#if PG_VERSION_NUM >= 190000
+#include "access/tableam.h"
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys), SO_NONE)
+#elif PG_VERSION_NUM >= 180000
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys))
+#else
+#define ta_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * TaJsonbState: what pushJsonbValue() builds a jsonb value in, zeroed before
+ * the first push; ta_jsonb_end_object() closes the outermost object and
+ * returns the value.  PostgreSQL 19 changed pushJsonbValue() to take a
+ * JsonbInState (the value in its "result") and return nothing; before, it
+ * took a JsonbParseState ** and returned the value.
+ */
+#if PG_VERSION_NUM >= 190000
+typedef JsonbInState TaJsonbState;
+
+static inline JsonbValue *
+ta_jsonb_end_object(TaJsonbState *state)
+{
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	return state->result;
+}
+#else
+typedef JsonbParseState *TaJsonbState;
+
+static inline JsonbValue *
+ta_jsonb_end_object(TaJsonbState *state)
+{
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+#endif
 
 /* Longest status value in any table, plus the terminator. */
 #define TA_STATUS_LEN 32

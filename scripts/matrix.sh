@@ -140,6 +140,35 @@ rm -rf /usr/src/pgtap
 HOOK
 }
 
+# What builds the isolation tester inside a root whose server headers package
+# lacks it (Debian's postgresql-server-dev-13 ships no pg_isolation_regress):
+# the upstream tarball of Debian's postgresql-NN source package, configured
+# without options, and just src/test/isolation built from it, installed where
+# PGXS looks for it.
+isolation_from_source() {
+	cat <<'HOOK'
+set -eu
+major=$1
+dest=/usr/lib/postgresql/$major/lib/pgxs/src/test/isolation
+[ -x "$dest/pg_isolation_regress" ] && exit 0
+mkdir -p /usr/src/pg
+cd /usr/src/pg
+line=$(apt-get source --print-uris -qq "postgresql-$major" | grep "\.orig\.tar")
+url=$(echo "$line" | cut -d"'" -f2)
+file=$(echo "$line" | cut -d' ' -f2)
+hash=$(echo "$line" | cut -d' ' -f4)
+/usr/lib/apt/apt-helper download-file "$url" "$file" "$hash"
+tar -xf "$file"
+cd postgresql-*/
+./configure --without-readline --without-zlib >configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }
+make -s -j2 -C src/test/isolation >make.log 2>&1 || { tail -n 30 make.log; exit 1; }
+mkdir -p "$dest"
+cp src/test/isolation/isolationtester src/test/isolation/pg_isolation_regress "$dest/"
+cd /
+rm -rf /usr/src/pg
+HOOK
+}
+
 # make_root MAJOR SUITE TARBALL: mmdebstrap the root into TARBALL.
 make_root() {
 	local major=$1 suite=$2 tarball=$3 base=$2 pkgs
@@ -161,6 +190,13 @@ make_root() {
 			--customize-hook="cp '$CACHE/roots/pgtap-hook.sh' \"\$1/tmp/pgtap-hook.sh\" && chroot \"\$1\" sh /tmp/pgtap-hook.sh $major && rm \"\$1/tmp/pgtap-hook.sh\""
 		)
 	fi
+	if [ "$major" = 13 ]; then
+		sources+=("deb-src $mirror $suite main")
+		isolation_from_source >"$CACHE/roots/isolation-hook.sh"
+		hooks+=(
+			--customize-hook="cp '$CACHE/roots/isolation-hook.sh' \"\$1/tmp/isolation-hook.sh\" && chroot \"\$1\" sh /tmp/isolation-hook.sh $major && rm \"\$1/tmp/isolation-hook.sh\""
+		)
+	fi
 	log "pg$major: making a $suite root (downloads once, then cached in $tarball)"
 	mmdebstrap --variant=minbase \
 		--aptopt='Acquire::Check-Valid-Until "false"' \
@@ -176,7 +212,7 @@ make_root() {
 root_tarball() {
 	local major=$1 suite=$2 key tarball
 	# the key changes whenever what goes into the root changes
-	key=$( { echo "$mirror"; root_packages "$major"; declare -f make_root; pgtap_from_source; } | sha256sum | cut -c1-12)
+	key=$( { echo "$mirror"; root_packages "$major"; declare -f make_root; pgtap_from_source; isolation_from_source; } | sha256sum | cut -c1-12)
 	tarball="$CACHE/roots/$suite-pg$major-$key.tar"
 	if [ ! -s "$tarball" ]; then
 		mkdir -p "$CACHE/roots"

@@ -223,10 +223,22 @@ root_tarball() {
 }
 
 WORK=
-PIDS=()
+RUN_PID=   # the unshare of the step running
 cleanup() {
 	local rc=$? p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	# The step running: unshare ignores TERM while it waits, so kill the
+	# first process of its PID namespace, which takes every other process
+	# of the namespace with it (the kernel kills them), and its mounts.
+	if [ -n "$RUN_PID" ]; then
+		pkill -KILL -P "$RUN_PID" 2>/dev/null || true
+	fi
+	# Root makers in the background (jobs -p: only our own jobs still
+	# running, never a recycled pid); mmdebstrap cleans up after itself on
+	# TERM.
+	for p in $(jobs -p); do
+		pkill -TERM -P "$p" 2>/dev/null || true
+		kill -TERM "$p" 2>/dev/null || true
+	done
 	wait 2>/dev/null || true
 	if [ -n "$WORK" ] && [ -d "$WORK" ]; then
 		# nothing may still be mounted below WORK before it is removed
@@ -261,10 +273,10 @@ run_in_root() {
 	set +e
 	unshare --mount --pid --fork --kill-child --propagation private -- \
 		"$TA_ROOT/scripts/matrix.sh" --inner "$root" "$script" &
-	PIDS=($!)
-	wait "${PIDS[0]}"
+	RUN_PID=$!
+	wait "$RUN_PID"
 	rc=$?
-	PIDS=()
+	RUN_PID=
 	set -e
 	cp -a "$root/out/." "$WORK/out/" 2>/dev/null || true
 	if grep -qF " $root/" /proc/self/mountinfo; then
@@ -295,19 +307,19 @@ fi
 mkdir -p "$LOGS"
 start=$(date +%s)
 
-# Make the missing roots first, all at once (they wait on the network, not
-# on the CPU).
-pids=()
+# Make the missing roots all at once, in the background (they wait on the
+# network more than on the CPU); each major waits for its own root only.
+declare -A root_pid
 for ms in "${majors[@]}"; do
 	(root_tarball "${ms%%:*}" "${ms#*:}" >/dev/null 2>"$LOGS/pg${ms%%:*}-root.log") &
-	pids+=($!)
+	root_pid[${ms%%:*}]=$!
 done
 root_fail=0
-for i in "${!pids[@]}"; do
-	wait "${pids[$i]}" || root_fail=1
-done
-log "roots ready after $(( $(date +%s) - start )) s"
 if [ -n "$roots_only" ]; then
+	for ms in "${majors[@]}"; do
+		wait "${root_pid[${ms%%:*}]}" || root_fail=1
+	done
+	log "roots ready after $(( $(date +%s) - start )) s"
 	[ "$root_fail" -eq 0 ] || die "a root could not be made (see $LOGS/pg*-root.log)"
 	exit 0
 fi
@@ -350,9 +362,13 @@ for ms in "${majors[@]}"; do
 	summary=
 	mkdir -p "$WORK/out"
 	rm -rf "${WORK:?}/out/"*
-	tarball=$(root_tarball "$major" "$suite" 2>>"$LOGS/pg$major-root.log") || {
+	if wait "${root_pid[$major]}" && tarball=$(root_tarball "$major" "$suite" 2>>"$LOGS/pg$major-root.log"); then
+		log "pg$major ($suite): root ready after $(( $(date +%s) - start )) s"
+	else
+		root_fail=1
 		line="pg$major ($suite): FAIL: could not make the root (see $LOGS/pg$major-root.log)"
-	}
+		tail -n 30 "$LOGS/pg$major-root.log" >&2
+	fi
 	if [ -z "$line" ]; then
 		log "pg$major ($suite): build and package"
 		if ! run_in_root "$tarball" "pg$major-build" "MAJOR=$major; $build_script" >"$LOGS/pg$major-build.log" 2>&1; then

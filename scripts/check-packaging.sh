@@ -33,6 +33,12 @@ meta=$(perl -MJSON::PP -e '
 	my @missing = grep { !defined $m->{$_} } qw(name abstract version maintainer license provides meta-spec);
 	die "META.json lacks: @missing\n" if @missing;
 	die "META.json: meta-spec version is not 1.0.0\n" unless $m->{"meta-spec"}{version} eq "1.0.0";
+	my $semver = qr/^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+	die "META.json: version $m->{version} is not a semantic version\n" unless $m->{version} =~ $semver;
+	my %licenses = map { $_ => 1 } qw(agpl_3 apache_1_1 apache_2_0 artistic_1 artistic_2 bsd freebsd
+		gfdl_1_2 gfdl_1_3 gpl_1 gpl_2 gpl_3 lgpl_2_1 lgpl_3_0 mit mozilla_1_0 mozilla_1_1 openssl perl_5
+		postgresql qpl_1_0 ssleay sun zlib open_source restricted unrestricted unknown);
+	die "META.json: license $m->{license} is not one of the spec\x27s\n" unless $licenses{$m->{license}};
 	my $p = $m->{provides}{truck_accept} or die "META.json: provides has no truck_accept\n";
 	die "META.json: provides.truck_accept lacks file or version\n" unless $p->{file} && $p->{version};
 	print join(" ", $m->{name}, $m->{version}, $p->{version}, $p->{file},

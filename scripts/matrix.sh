@@ -184,17 +184,17 @@ make_root() {
 		base=sid
 		sources=("deb $mirror sid main" "deb $mirror experimental main" "deb-src $mirror sid main")
 		pkgs="build-essential debhelper fakeroot libtap-parser-sourcehandler-pgtap-perl"
-		pgtap_from_source >"$CACHE/roots/pgtap-hook.sh"
+		pgtap_from_source >"$WORK/pgtap-hook.sh"
 		hooks=(
 			--customize-hook="chroot \"\$1\" apt-get install -y -t experimental postgresql-$major postgresql-server-dev-$major postgresql-common-dev"
-			--customize-hook="cp '$CACHE/roots/pgtap-hook.sh' \"\$1/tmp/pgtap-hook.sh\" && chroot \"\$1\" sh /tmp/pgtap-hook.sh $major && rm \"\$1/tmp/pgtap-hook.sh\""
+			--customize-hook="cp '$WORK/pgtap-hook.sh' \"\$1/tmp/pgtap-hook.sh\" && chroot \"\$1\" sh /tmp/pgtap-hook.sh $major && rm \"\$1/tmp/pgtap-hook.sh\""
 		)
 	fi
 	if [ "$major" = 13 ]; then
 		sources+=("deb-src $mirror $suite main")
-		isolation_from_source >"$CACHE/roots/isolation-hook.sh"
+		isolation_from_source >"$WORK/isolation-hook.sh"
 		hooks+=(
-			--customize-hook="cp '$CACHE/roots/isolation-hook.sh' \"\$1/tmp/isolation-hook.sh\" && chroot \"\$1\" sh /tmp/isolation-hook.sh $major && rm \"\$1/tmp/isolation-hook.sh\""
+			--customize-hook="cp '$WORK/isolation-hook.sh' \"\$1/tmp/isolation-hook.sh\" && chroot \"\$1\" sh /tmp/isolation-hook.sh $major && rm \"\$1/tmp/isolation-hook.sh\""
 		)
 	fi
 	log "pg$major: making a $suite root (downloads once, then cached in $tarball)"
@@ -214,11 +214,15 @@ root_tarball() {
 	# the key changes whenever what goes into the root changes
 	key=$( { echo "$mirror"; root_packages "$major"; declare -f make_root; pgtap_from_source; isolation_from_source; } | sha256sum | cut -c1-12)
 	tarball="$CACHE/roots/$suite-pg$major-$key.tar"
-	if [ ! -s "$tarball" ]; then
-		mkdir -p "$CACHE/roots"
-		rm -rf "$CACHE/roots/$suite-pg$major-"*.tar
-		make_root "$major" "$suite" "$tarball" >&2
-	fi
+	mkdir -p "$CACHE/roots"
+	# one maker at a time per root, also across runs
+	(
+		flock 9
+		if [ ! -s "$tarball" ]; then
+			rm -rf "$CACHE/roots/$suite-pg$major-"*.tar
+			make_root "$major" "$suite" "$tarball" >&2
+		fi
+	) 9>"$CACHE/roots/$suite-pg$major.lock"
 	echo "$tarball"
 }
 

@@ -2,7 +2,8 @@
 #
 # Shared by the README's two commands (demo/run.sh, scripts/test.sh):
 #   ta_ensure_deps     install what is missing (Debian packages), as root or via sudo
-#   ta_build_install   build with PGXS and install into the detected PostgreSQL
+#   ta_build_install   build with PGXS (-Werror) and install into the detected
+#                      PostgreSQL; with TA_PACKAGED=1 only check it is installed
 #   ta_cluster_start   initdb + start a throwaway server (unix socket in a temp
 #                      dir, a free port, run by a non-root user); it is stopped
 #                      and removed when the calling script exits, also on failure
@@ -48,6 +49,17 @@ ta_pg_major() {
 	echo "$best"
 }
 
+# runuser lives in /usr/sbin, which is not on an ordinary user's PATH: look
+# for it there too before deciding that util-linux is missing.
+ta_runuser() {
+	local d
+	if command -v runuser 2>/dev/null; then return 0; fi
+	for d in /usr/sbin /sbin; do
+		if [ -x "$d/runuser" ]; then echo "$d/runuser"; return 0; fi
+	done
+	return 1
+}
+
 ta_apt_updated=
 ta_apt_install() {
 	if [ -z "$ta_apt_updated" ]; then
@@ -66,7 +78,7 @@ ta_ensure_deps() {
 	local need=() major
 	command -v make >/dev/null 2>&1 || need+=(make)
 	command -v gcc >/dev/null 2>&1 || need+=(gcc)
-	command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+	ta_runuser >/dev/null || need+=(util-linux)
 	[ ${#need[@]} -eq 0 ] || ta_apt_install "${need[@]}"
 	need=()
 
@@ -98,9 +110,20 @@ ta_ensure_deps() {
 	ta_log "PostgreSQL $("$PG_CONFIG" --version | sed 's/^PostgreSQL //') ($PG_CONFIG)"
 }
 
+# Build with -Werror (the project's own builds; a plain `make` only warns)
+# and install.  With TA_PACKAGED=1 neither: the tests then run against the
+# extension as a package installed it (scripts/matrix.sh does that with the
+# Debian package), which must be there already.
 ta_build_install() {
+	if [ -n "${TA_PACKAGED:-}" ]; then
+		local ext
+		ext="$("$PG_CONFIG" --sharedir)/extension/truck_accept.control"
+		[ -f "$ext" ] || ta_die "TA_PACKAGED is set but truck_accept is not installed ($ext is missing)"
+		ta_log "TA_PACKAGED: testing the installed truck_accept ($ext), no build, no make install"
+		return 0
+	fi
 	ta_log "build and install truck_accept"
-	make -C "$TA_ROOT" -s PG_CONFIG="$PG_CONFIG" >/dev/null
+	make -C "$TA_ROOT" -s PG_CONFIG="$PG_CONFIG" WERROR=1 >/dev/null
 	ta_as_root make -C "$TA_ROOT" -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }
 
@@ -121,7 +144,7 @@ ta_free_port() {
 # Run a command as the user that owns the throwaway cluster.
 ta_as_pg() {
 	if [ "$(id -u)" = 0 ]; then
-		(cd / && runuser -u "$TA_PG_OS_USER" -- "$@")
+		(cd / && "$(ta_runuser)" -u "$TA_PG_OS_USER" -- "$@")
 	else
 		"$@"
 	fi

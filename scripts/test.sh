@@ -4,8 +4,12 @@
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/), the isolation specs (specs/) and
 # the pgTAP suite (test/), then the short storm and the fault tests (stress/,
-# each on a throwaway cluster of its own), prints one summary, stops and
-# removes the clusters, and exits non-zero on any failure.
+# each on a throwaway cluster of its own) and the packaging check, prints one
+# summary (checked against the number of tests there are), stops and removes
+# the clusters, and exits non-zero on any failure.
+#
+# TA_PACKAGED=1: test the extension as a package installed it (no build, no
+# `make install`); scripts/matrix.sh runs it so against the Debian package.
 source "$(dirname "$0")/lib.sh"
 
 ta_ensure_deps
@@ -19,24 +23,35 @@ passed=0
 failed=0
 failed_suites=()
 
-# run_suite NAME COMMAND...: run one suite, count its "... ok" / "... FAILED" lines.
+# run_suite NAME KIND COMMAND...: run one suite and count what it ran.
+#   KIND "each": count every test the runner reports.  pg_regress and the
+#     isolation tester print "test name ... ok" / "name ... FAILED" up to
+#     PostgreSQL 15 and TAP lines from 16 on ("ok 1 - name",
+#     "not ok 2 - name"); pg_prove prints "test/x.sql .. ok" or
+#     "test/x.sql .. Failed 2/10 subtests".
+#   KIND "one": the suite is one test, passed when it exits 0 and says
+#     "NAME: PASS" (the stress tools and the packaging check).
 run_suite() {
-	local name=$1 out rc p f
-	shift
+	local name=$1 kind=$2 out rc p f
+	shift 2
 	ta_log "$name"
 	out=$(mktemp)
 	set +e
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	set -e
-	# pg_regress / pg_isolation_regress: "ok 1 - name", "test name ... ok",
-	# "name ... FAILED"; pg_prove: "test/x.sql .. ok", "test/x.sql .. Failed 2/10 subtests"
-	p=$(grep -Ec '(\.\.\. ok|^test/.*\.\. ok|^(storm|faults): PASS)' "$out" || true)
-	f=$(grep -Ec '(\.\.\. FAILED|^test/.*\.\. (Failed|Dubious|No subtests)|^FAIL)' "$out" || true)
-	rm -f "$out"
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1 # the runner failed before it could report a test
+	if [ "$kind" = each ]; then
+		p=$(grep -Ec '(\.\.\. ok|^ok +[0-9]+ +- |^test/.*\.\. ok)' "$out" || true)
+		f=$(grep -Ec '(\.\.\. FAILED|^not ok +[0-9]+ +- |^test/.*\.\. (Failed|Dubious|No subtests))' "$out" || true)
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1 # the runner failed before it could report a test
+		fi
+	elif [ "$rc" -eq 0 ] && grep -Eq '^(storm|faults|packaging): PASS' "$out"; then
+		p=1 f=0
+	else
+		p=0 f=1
 	fi
+	rm -f "$out"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
@@ -44,13 +59,28 @@ run_suite() {
 	fi
 }
 
-run_suite "pg_regress (sql/)" make -s PG_CONFIG="$PG_CONFIG" installcheck-regress
-run_suite "isolation (specs/)" make -s PG_CONFIG="$PG_CONFIG" installcheck-isolation
-run_suite "pgTAP (test/)" make -s PG_CONFIG="$PG_CONFIG" prove
+run_suite "pg_regress (sql/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-regress
+run_suite "isolation (specs/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-isolation
+run_suite "pgTAP (test/)" each make -s PG_CONFIG="$PG_CONFIG" prove
 # the stress tools start throwaway clusters of their own
-run_suite "storm, short form (stress/storm.sh)" "$TA_ROOT/stress/storm.sh"
-run_suite "mixed lifecycle storm (stress/storm.sh --mixed)" "$TA_ROOT/stress/storm.sh" --mixed
-run_suite "faults (stress/faults.sh)" "$TA_ROOT/stress/faults.sh"
+run_suite "storm, short form (stress/storm.sh)" one "$TA_ROOT/stress/storm.sh"
+run_suite "mixed lifecycle storm (stress/storm.sh --mixed)" one "$TA_ROOT/stress/storm.sh" --mixed
+run_suite "faults (stress/faults.sh)" one "$TA_ROOT/stress/faults.sh"
+run_suite "packaging (scripts/check-packaging.sh)" one "$TA_ROOT/scripts/check-packaging.sh"
+
+# Every test must have been counted once: a summary that cannot count what
+# ran is a failure of its own.
+n_sql=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
+n_specs=$(find specs -maxdepth 1 -name '*.spec' | wc -l)
+n_tap=$(find test -maxdepth 1 -name '*.sql' | wc -l)
+n_one=4 # storm, mixed storm, faults, packaging
+expected=$((n_sql + n_specs + n_tap + n_one))
+if [ $((passed + failed)) -ne "$expected" ]; then
+	ta_log "count check: counted $((passed + failed)) tests, expected $expected" \
+		"($n_sql sql/ + $n_specs specs/ + $n_tap test/ + $n_one stress and packaging)"
+	failed_suites+=("count check")
+	failed=$((failed + 1))
+fi
 
 for d in regression.diffs output_iso/regression.diffs; do
 	if [ -s "$d" ]; then

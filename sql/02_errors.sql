@@ -24,10 +24,11 @@ SELECT * FROM truck_accept.accept_truck_request(NULL, NULL, NULL, NULL);
 -- Malformed uuid text fails in PostgreSQL's own cast, before the call: 22P02.
 SELECT * FROM truck_accept.accept_truck_request('not-a-uuid', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
 \echo :LAST_ERROR_SQLSTATE
--- Wrong number of arguments: no such function.
+-- Wrong number of arguments: no such function (terse: the hint is
+-- PostgreSQL's own, and 19 words it differently).
+\set VERBOSITY terse
 SELECT * FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004');
 \echo :LAST_ERROR_SQLSTATE
-\set VERBOSITY terse
 
 -- Inside a transaction the error aborts it (as any error does), and nothing
 -- was written.

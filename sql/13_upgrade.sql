@@ -26,11 +26,14 @@ LANGUAGE sql AS $$
 	SELECT p.oid::regprocedure, p.prosrc FROM pg_proc p
 	WHERE p.pronamespace = 'truck_accept'::regnamespace ORDER BY p.oid::regprocedure::text
 $$;
--- The extension's shape: one row per member object (pg_depend deptype 'e'),
--- with what defines it: a function's full definition, a relation's columns,
--- defaults, constraints, indexes, view text or sequence parameters, a type's
--- attributes, and every object's comment and privileges; plus the tables
--- whose rows pg_dump keeps.
+-- The extension's shape: one row per member object (pg_depend deptype 'e')
+-- that the scripts create, with what defines it: a function's full
+-- definition, a relation's columns, defaults, constraints, indexes, view text
+-- or sequence parameters, a type's attributes, and every object's comment and
+-- privileges; plus the tables whose rows pg_dump keeps.  The row type of a
+-- table or view and every array type are left out: PostgreSQL makes them
+-- along with what the scripts create, and from 17 on records them as members
+-- too.
 CREATE FUNCTION shape() RETURNS TABLE (member text, definition text)
 LANGUAGE sql AS $$
 	SELECT pg_describe_object(d.classid, d.objid, d.objsubid),
@@ -73,6 +76,11 @@ LANGUAGE sql AS $$
 	FROM pg_depend d
 	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 	  AND d.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'truck_accept')
+	  AND NOT (d.classid = 'pg_type'::regclass AND EXISTS (
+		  SELECT FROM pg_type t LEFT JOIN pg_class c ON c.oid = t.typrelid
+		  WHERE t.oid = d.objid
+			AND (c.relkind <> 'c'
+				 OR EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid))))
 	UNION ALL
 	SELECT 'pg_dump keeps', (SELECT string_agg(concat_ws(' where ', c::regclass::text, nullif(w, '')),
 								 ', ' ORDER BY c::regclass::text)

@@ -6,7 +6,7 @@ CREATE FUNCTION id(text) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT AS $$
 $$;
 CREATE FUNCTION nm(uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
 	SELECT CASE WHEN h ~ '^([2-7][0-9a-f])+(00)*$'
-		THEN convert_from(rtrim(decode(h, 'hex'), '\x00'::bytea), 'UTF8')
+		THEN convert_from(decode(regexp_replace(h, '(00)*$', ''), 'hex'), 'UTF8')
 		ELSE 'random' END
 	FROM (SELECT replace($1::text, '-', '') AS h) s
 $$;

@@ -125,10 +125,8 @@ dpsql -v trucks=$TRUCKS -f "$DEMO_DIR/after_race.sql"
 section "Summary"
 counts=$(dpsql -At -c "SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM demo.checks")
 IFS='|' read -r total failed <<<"$counts"
-if [ "$failed" -eq 0 ]; then
-	echo "PASS: all $total checks passed"
-else
+if [ "$failed" -ne 0 ]; then
 	dpsql -c "SELECT 'FAIL' AS \" \", part, name AS \"check\", expected, actual FROM demo.checks WHERE NOT ok ORDER BY id"
-	echo "FAIL: $failed of $total checks failed"
-	exit 1
 fi
+echo "$((total - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

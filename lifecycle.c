@@ -76,7 +76,7 @@ PG_FUNCTION_INFO_V1(take_events);
 /* Locks shared by several functions here. */
 static TaStatement lc_lock_request = {
 	"SELECT r.status, r.order_id, r.assigned_transporter_id"
-	" FROM ONLY %1$s.truck_requests r"
+	" FROM ONLY {truck_requests} r"
 	" WHERE r.id OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -85,7 +85,7 @@ static TaStatement lc_lock_request = {
 /* The request's active assignment: stable while the request is locked. */
 static TaStatement lc_read_active_assignment = {
 	"SELECT a.id, a.vehicle_id, a.driver_id, a.trip_id"
-	" FROM ONLY %1$s.assignments a"
+	" FROM ONLY {assignments} a"
 	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active'",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -158,27 +158,27 @@ static const char *const rel_tables[] = {
  */
 static TaStatement rel_writes = {
 	"WITH asg AS ("
-	" UPDATE ONLY %1$s.assignments a"
+	" UPDATE ONLY {assignments} a"
 	" SET status = 'released', updated_at = pg_catalog.now()"
 	" WHERE a.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
 	" req AS ("
-	" UPDATE ONLY %1$s.truck_requests r"
+	" UPDATE ONLY {truck_requests} r"
 	" SET status = 'searching', assigned_transporter_id = NULL,"
 	" assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL,"
 	" updated_at = pg_catalog.now()"
 	" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" veh AS ("
-	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
 	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
 	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
-	" UPDATE ONLY %1$s.orders o"
+	" UPDATE ONLY {orders} o"
 	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()"
 	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev AS ("
-	" INSERT INTO %1$s.events"
+	" INSERT INTO {events}"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
 	" VALUES ('released', $5, $1, $2, $8, $9::pg_catalog.jsonb) RETURNING 1)"
 	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
@@ -196,8 +196,7 @@ static TaStatement rel_writes = {
 static void
 lc_no_active_assignment(Oid fn_oid, const pg_uuid_t *request_id)
 {
-	Oid			relid = get_relname_relid("assignments",
-										  get_func_namespace(fn_oid));
+	Oid			relid = ta_table_relid("assignments");
 
 	if (OidIsValid(relid) &&
 		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
@@ -389,15 +388,15 @@ release_truck_request(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 static TaStatement can_lock_requests = {
-	"SELECT r.id, r.status FROM ONLY %1$s.truck_requests r"
+	"SELECT r.id, r.status FROM ONLY {truck_requests} r"
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY r.id FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement can_lock_vehicles = {
-	"SELECT v.id FROM ONLY %1$s.vehicles v"
-	" WHERE v.id OPERATOR(pg_catalog.=) ANY (SELECT a.vehicle_id FROM ONLY %1$s.assignments a"
+	"SELECT v.id FROM ONLY {vehicles} v"
+	" WHERE v.id OPERATOR(pg_catalog.=) ANY (SELECT a.vehicle_id FROM ONLY {assignments} a"
 	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active')"
 	" ORDER BY v.id FOR NO KEY UPDATE OF v",
@@ -405,8 +404,8 @@ static TaStatement can_lock_vehicles = {
 };
 
 static TaStatement can_lock_drivers = {
-	"SELECT d.id FROM ONLY %1$s.drivers d"
-	" WHERE d.id OPERATOR(pg_catalog.=) ANY (SELECT a.driver_id FROM ONLY %1$s.assignments a"
+	"SELECT d.id FROM ONLY {drivers} d"
+	" WHERE d.id OPERATOR(pg_catalog.=) ANY (SELECT a.driver_id FROM ONLY {assignments} a"
 	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active')"
 	" ORDER BY d.id FOR NO KEY UPDATE OF d",
@@ -427,24 +426,24 @@ static TaStatement can_lock_drivers = {
  */
 static TaStatement can_writes = {
 	"WITH act AS ("
-	" UPDATE ONLY %1$s.assignments a SET status = 'cancelled', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {assignments} a SET status = 'cancelled', updated_at = pg_catalog.now()"
 	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) ANY ($2)"
 	" AND a.status OPERATOR(pg_catalog.=) 'active'"
 	" RETURNING a.id, a.truck_request_id, a.transporter_id, a.vehicle_id, a.driver_id, a.trip_id),"
 	" veh AS ("
-	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
 	" FROM act WHERE v.id OPERATOR(pg_catalog.=) act.vehicle_id RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
 	" FROM act WHERE d.id OPERATOR(pg_catalog.=) act.driver_id RETURNING 1),"
 	" req AS ("
-	" UPDATE ONLY %1$s.truck_requests r SET status = 'cancelled', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {truck_requests} r SET status = 'cancelled', updated_at = pg_catalog.now()"
 	" WHERE r.id OPERATOR(pg_catalog.=) ANY ($2)"
 	" AND r.status OPERATOR(pg_catalog.=) ANY ('{searching,assigned}'::pg_catalog.text[])"
 	" RETURNING 1),"
 	" ord AS ("
-	" UPDATE ONLY %1$s.orders o SET status = 'cancelled', updated_at = pg_catalog.now(),"
-	" trucks_filled = ((SELECT pg_catalog.count(*) FROM ONLY %1$s.assignments c"
+	" UPDATE ONLY {orders} o SET status = 'cancelled', updated_at = pg_catalog.now(),"
+	" trucks_filled = ((SELECT pg_catalog.count(*) FROM ONLY {assignments} c"
 	" WHERE c.order_id OPERATOR(pg_catalog.=) $1"
 	" AND c.status OPERATOR(pg_catalog.=) ANY ('{active,completed}'::pg_catalog.text[]))"
 	" OPERATOR(pg_catalog.-) (SELECT pg_catalog.count(*) FROM act))::pg_catalog.int4"
@@ -463,7 +462,7 @@ static TaStatement can_writes = {
 	" 'requests_cancelled', (SELECT pg_catalog.count(*) FROM req),"
 	" 'assignments_cancelled', (SELECT pg_catalog.count(*) FROM act))),"
 	" ev AS ("
-	" INSERT INTO %1$s.events"
+	" INSERT INTO {events}"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
 	" SELECT p.event_type, $1, p.request_id, p.assignment_id, p.transporter_id, p.payload"
 	" FROM pay p ORDER BY p.k, p.ord RETURNING 1)"
@@ -654,12 +653,12 @@ cancel_order(PG_FUNCTION_ARGS)
  */
 static TaStatement exp_requests = {
 	"WITH locked AS ("
-	" SELECT r.id FROM ONLY %1$s.truck_requests r"
+	" SELECT r.id FROM ONLY {truck_requests} r"
 	" WHERE r.status OPERATOR(pg_catalog.=) 'searching'"
 	" AND r.expires_at OPERATOR(pg_catalog.<=) $1"
 	" ORDER BY r.id FOR NO KEY UPDATE OF r SKIP LOCKED),"
 	" upd AS ("
-	" UPDATE ONLY %1$s.truck_requests r SET status = 'expired', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {truck_requests} r SET status = 'expired', updated_at = pg_catalog.now()"
 	" FROM locked WHERE r.id OPERATOR(pg_catalog.=) locked.id"
 	" RETURNING r.id, r.order_id, r.expires_at),"
 	" pay AS ("
@@ -668,7 +667,7 @@ static TaStatement exp_requests = {
 	" 'order_id', upd.order_id, 'expires_at', upd.expires_at) AS payload"
 	" FROM upd),"
 	" ev AS ("
-	" INSERT INTO %1$s.events (event_type, order_id, request_id, payload)"
+	" INSERT INTO {events} (event_type, order_id, request_id, payload)"
 	" SELECT 'request_expired', p.order_id, p.id, p.payload FROM pay p ORDER BY p.id"
 	" RETURNING 1)"
 	" SELECT p.payload::pg_catalog.text, (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
@@ -678,18 +677,18 @@ static TaStatement exp_requests = {
 
 static TaStatement exp_orders = {
 	"WITH locked AS ("
-	" SELECT o.id FROM ONLY %1$s.orders o"
+	" SELECT o.id FROM ONLY {orders} o"
 	" WHERE o.status OPERATOR(pg_catalog.=) 'searching'"
 	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
-	" AND EXISTS (SELECT 1 FROM ONLY %1$s.truck_requests r"
+	" AND EXISTS (SELECT 1 FROM ONLY {truck_requests} r"
 	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
 	"  AND r.status OPERATOR(pg_catalog.=) 'expired')"
-	" AND NOT EXISTS (SELECT 1 FROM ONLY %1$s.truck_requests r"
+	" AND NOT EXISTS (SELECT 1 FROM ONLY {truck_requests} r"
 	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
 	"  AND r.status OPERATOR(pg_catalog.=) 'searching')"
 	" ORDER BY o.id FOR NO KEY UPDATE OF o SKIP LOCKED),"
 	" upd AS ("
-	" UPDATE ONLY %1$s.orders o SET status = 'expired', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {orders} o SET status = 'expired', updated_at = pg_catalog.now()"
 	" FROM locked WHERE o.id OPERATOR(pg_catalog.=) locked.id"
 	" AND o.status OPERATOR(pg_catalog.=) 'searching'"
 	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
@@ -698,7 +697,7 @@ static TaStatement exp_orders = {
 	" SELECT upd.id, pg_catalog.jsonb_build_object('event', 'order_expired', 'order_id', upd.id)"
 	" AS payload FROM upd),"
 	" ev AS ("
-	" INSERT INTO %1$s.events (event_type, order_id, payload)"
+	" INSERT INTO {events} (event_type, order_id, payload)"
 	" SELECT 'order_expired', p.id, p.payload FROM pay p ORDER BY p.id RETURNING 1)"
 	" SELECT p.payload::pg_catalog.text, (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
 	" FROM pay p ORDER BY p.id",
@@ -761,7 +760,7 @@ expire_truck_requests(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 static TaStatement cmp_find = {
-	"SELECT a.truck_request_id FROM ONLY %1$s.assignments a"
+	"SELECT a.truck_request_id FROM ONLY {assignments} a"
 	" WHERE a.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
@@ -769,14 +768,14 @@ static TaStatement cmp_find = {
 /* Read under the request's lock, which every change of the assignment takes. */
 static TaStatement cmp_read = {
 	"SELECT a.status, a.order_id, a.vehicle_id, a.driver_id, a.transporter_id, a.trip_id"
-	" FROM ONLY %1$s.assignments a"
+	" FROM ONLY {assignments} a"
 	" WHERE a.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 /* Under the order's lock: the order's other active assignments. */
 static TaStatement cmp_others = {
-	"SELECT pg_catalog.count(*)::pg_catalog.int4 FROM ONLY %1$s.assignments a"
+	"SELECT pg_catalog.count(*)::pg_catalog.int4 FROM ONLY {assignments} a"
 	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active'"
 	" AND a.id OPERATOR(pg_catalog.<>) $2",
@@ -785,27 +784,27 @@ static TaStatement cmp_others = {
 
 static TaStatement cmp_writes = {
 	"WITH asg AS ("
-	" UPDATE ONLY %1$s.assignments a SET status = 'completed', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {assignments} a SET status = 'completed', updated_at = pg_catalog.now()"
 	" WHERE a.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" req AS ("
-	" UPDATE ONLY %1$s.truck_requests r SET status = 'completed', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {truck_requests} r SET status = 'completed', updated_at = pg_catalog.now()"
 	" WHERE r.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
 	" veh AS ("
-	" UPDATE ONLY %1$s.vehicles v SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
 	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY %1$s.drivers d SET status = 'available', updated_at = pg_catalog.now()"
+	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
 	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
-	" UPDATE ONLY %1$s.orders o"
+	" UPDATE ONLY {orders} o"
 	" SET status = CASE WHEN $6 THEN 'completed' ELSE o.status END, updated_at = pg_catalog.now()"
 	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev_asg AS ("
-	" INSERT INTO %1$s.events"
+	" INSERT INTO {events}"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
 	" VALUES ('assignment_completed', $5, $2, $1, $7, $8::pg_catalog.jsonb) RETURNING 1),"
 	" ev_ord AS ("
-	" INSERT INTO %1$s.events (event_type, order_id, payload)"
+	" INSERT INTO {events} (event_type, order_id, payload)"
 	" SELECT 'order_completed', $5, $9::pg_catalog.jsonb WHERE $6 RETURNING 1)"
 	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
 			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
@@ -1022,7 +1021,7 @@ complete_assignment(PG_FUNCTION_ARGS)
 	"SELECT r.id, r.vehicle_type, r.expires_at" ANY_FREE_REQUEST_FROM
 
 #define ANY_FREE_REQUEST_FROM \
-	" FROM ONLY %1$s.truck_requests r" \
+	" FROM ONLY {truck_requests} r" \
 	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
 	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
 	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)"
@@ -1030,7 +1029,7 @@ complete_assignment(PG_FUNCTION_ARGS)
 /* ... of the type of the vehicle offered ($3) */
 #define ANY_OF_TYPE \
 	" AND r.vehicle_type OPERATOR(pg_catalog.=)" \
-	" (SELECT v.vehicle_type FROM ONLY %1$s.vehicles v WHERE v.id OPERATOR(pg_catalog.=) $3)"
+	" (SELECT v.vehicle_type FROM ONLY {vehicles} v WHERE v.id OPERATOR(pg_catalog.=) $3)"
 #define ANY_FREE_REQUEST_OF_TYPE ANY_FREE_REQUEST ANY_OF_TYPE
 
 /*
@@ -1191,8 +1190,7 @@ static int
 lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 					LcFree *f)
 {
-	Oid			nspid = get_func_namespace(acc->fn_oid);
-	Oid			relid = get_relname_relid("truck_requests", nspid);
+	Oid			relid = ta_table_relid("truck_requests");
 	Relation	rel;
 	TupleTableSlot *slot;
 	bool		may_lock;
@@ -1206,7 +1204,7 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 	PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
 	rel = table_open(relid, RowShareLock);
 	if (rel->rd_rel->relkind != RELKIND_RELATION ||
-		!ta_row_direct_ok(relid, nspid, true, &may_lock))
+		!ta_row_direct_ok(relid, true, &may_lock))
 	{
 		table_close(rel, NoLock);
 		return -1;
@@ -1445,56 +1443,58 @@ accept_any_truck_request(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------------
- * take_events(max_count integer) RETURNS SETOF truck_accept.events
+ * take_events(max_count integer) RETURNS SETOF truck_accept.event
  *
  * The oldest events nobody else holds, removed in the caller's transaction:
  * a consumer that rolls back puts them back, one that commits has them alone.
+ * (An installation updated from 1.1 returns SETOF truck_accept.events, the
+ * row type of its events table: the same columns.)
  * ---------------------------------------------------------------------------
  */
 static TaStatement take_stmt = {
 	"WITH t AS ("
-	" SELECT e.id FROM ONLY %1$s.events e ORDER BY e.id LIMIT $1"
+	" SELECT e.id FROM ONLY {events} e ORDER BY e.id LIMIT $1"
 	" FOR UPDATE OF e SKIP LOCKED),"
 	" d AS ("
-	" DELETE FROM ONLY %1$s.events e USING t WHERE e.id OPERATOR(pg_catalog.=) t.id"
-	" RETURNING e.*)"
+	" DELETE FROM ONLY {events} e USING t WHERE e.id OPERATOR(pg_catalog.=) t.id"
+	" RETURNING e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,"
+	" e.transporter_id, e.payload, e.created_at)"
 	" SELECT * FROM d ORDER BY d.id",
 	1, {INT4OID}, SPI_OK_SELECT, 0
 };
 
 /*
- * Which column of the events rows the statement returned (events' live
- * columns, "e.*") fills each column of the function's row type, which is
- * the table's own row type and so also has a place for each dropped column
- * (-1 in the map: NULL).  Anything else is an error.
+ * Which column of the rows the statement returned fills each column of the
+ * function's row type, by name (-1: none, NULL; so is a dropped column, or
+ * one the application added to the events table of an updated 1.1
+ * installation, whose row type take_events returns).  A column of another
+ * type is an error.
  */
 static int *
-lc_event_columns(Oid fn_oid, TupleDesc result, TupleDesc returned)
+lc_event_columns(TupleDesc result, TupleDesc returned)
 {
 	int		   *map = palloc(sizeof(int) * result->natts);
-	int			next = 0;
 	int			i;
 
 	for (i = 0; i < result->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(result, i);
+		int			j;
 
+		map[i] = -1;
 		if (att->attisdropped)
-		{
-			map[i] = -1;
 			continue;
-		}
-		if (next >= returned->natts ||
-			TupleDescAttr(returned, next)->atttypid != att->atttypid)
-			break;
-		map[i] = next++;
+		for (j = 0; j < returned->natts; j++)
+			if (strcmp(NameStr(TupleDescAttr(returned, j)->attname),
+					   NameStr(att->attname)) == 0)
+				break;
+		if (j == returned->natts)
+			continue;
+		ta_check_column_type(ta_table_relid("events"), NameStr(att->attname),
+							 TupleDescAttr(returned, j)->atttypid,
+							 att->atttypid);
+		map[i] = j;
 	}
-	if (i < result->natts || next != returned->natts)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("function %s returns a row type that does not match the events it takes",
-						format_procedure(fn_oid)),
-				 errhint("The function returns the row type of the events table; recreate the extension if they differ.")));
 	return map;
 }
 
@@ -1539,8 +1539,7 @@ lc_take_events(FunctionCallInfo fcinfo)
 
 	args[0] = Int32GetDatum(max_count);
 	ta_exec(&take_stmt, fcinfo->flinfo->fn_oid, args, NULL);
-	map = lc_event_columns(fcinfo->flinfo->fn_oid, tupdesc,
-						   SPI_tuptable->tupdesc);
+	map = lc_event_columns(tupdesc, SPI_tuptable->tupdesc);
 	values = palloc(sizeof(Datum) * tupdesc->natts);
 	nulls = palloc(sizeof(bool) * tupdesc->natts);
 	row_values = palloc(sizeof(Datum) * SPI_tuptable->tupdesc->natts);

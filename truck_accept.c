@@ -214,7 +214,7 @@ static const char *const ta_outcome_messages[] = {
 static TaStatement ta_lock_request = {
 	"SELECT r.status, r.order_id, r.vehicle_type,"
 	" r.assigned_transporter_id, r.expires_at"
-	" FROM ONLY %1$s.truck_requests r"
+	" FROM ONLY {truck_requests} r"
 	" WHERE r.id OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -222,7 +222,7 @@ static TaStatement ta_lock_request = {
 
 TaStatement ta_lock_vehicle = {
 	"SELECT v.transporter_id, v.vehicle_type, v.status"
-	" FROM ONLY %1$s.vehicles v"
+	" FROM ONLY {vehicles} v"
 	" WHERE v.id OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF v",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -230,7 +230,7 @@ TaStatement ta_lock_vehicle = {
 
 TaStatement ta_lock_driver = {
 	"SELECT d.transporter_id, d.status"
-	" FROM ONLY %1$s.drivers d"
+	" FROM ONLY {drivers} d"
 	" WHERE d.id OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF d",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -238,7 +238,7 @@ TaStatement ta_lock_driver = {
 
 TaStatement ta_lock_order = {
 	"SELECT o.trucks_filled, o.trucks_needed, o.status"
-	" FROM ONLY %1$s.orders o"
+	" FROM ONLY {orders} o"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF o",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -246,7 +246,7 @@ TaStatement ta_lock_order = {
 
 TaStatement ta_read_order = {
 	"SELECT o.trucks_filled, o.trucks_needed, o.status"
-	" FROM ONLY %1$s.orders o"
+	" FROM ONLY {orders} o"
 	" WHERE o.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
@@ -254,21 +254,21 @@ TaStatement ta_read_order = {
 static TaStatement ta_read_request = {
 	"SELECT r.status, r.order_id, r.vehicle_type,"
 	" r.assigned_transporter_id, r.expires_at"
-	" FROM ONLY %1$s.truck_requests r"
+	" FROM ONLY {truck_requests} r"
 	" WHERE r.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_vehicle = {
 	"SELECT v.transporter_id, v.vehicle_type, v.status"
-	" FROM ONLY %1$s.vehicles v"
+	" FROM ONLY {vehicles} v"
 	" WHERE v.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_driver = {
 	"SELECT d.transporter_id, d.status"
-	" FROM ONLY %1$s.drivers d"
+	" FROM ONLY {drivers} d"
 	" WHERE d.id OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
@@ -304,7 +304,7 @@ const TaRowSpec ta_order_row = {
 
 static TaStatement ta_read_assignment = {
 	"SELECT a.id, a.trip_id"
-	" FROM ONLY %1$s.assignments a"
+	" FROM ONLY {assignments} a"
 	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
 	" AND a.status OPERATOR(pg_catalog.=) 'active'",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
@@ -313,7 +313,7 @@ static TaStatement ta_read_assignment = {
 /* accept_any: this transporter's active assignment of the order with this vehicle */
 static TaStatement ta_read_own_assignment = {
 	"SELECT a.id, a.trip_id, a.truck_request_id"
-	" FROM ONLY %1$s.assignments a"
+	" FROM ONLY {assignments} a"
 	" WHERE a.vehicle_id OPERATOR(pg_catalog.=) $3"
 	" AND a.status OPERATOR(pg_catalog.=) 'active'"
 	" AND a.order_id OPERATOR(pg_catalog.=) $1"
@@ -340,25 +340,25 @@ static TaStatement ta_read_own_assignment = {
  */
 #define TA_WRITES(REQ, VEH, DRV, ORD) \
 	"WITH req AS (" \
-	" UPDATE ONLY %1$s.truck_requests r" \
+	" UPDATE ONLY {truck_requests} r" \
 	" SET status = 'assigned', assigned_transporter_id = $2," \
 	" assigned_vehicle_id = $3, assigned_driver_id = $4," \
 	" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()" \
 	" WHERE " REQ "r.id OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
 	" veh AS (" \
-	" UPDATE ONLY %1$s.vehicles v" \
+	" UPDATE ONLY {vehicles} v" \
 	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
 	" WHERE " VEH "v.id OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
 	" drv AS (" \
-	" UPDATE ONLY %1$s.drivers d" \
+	" UPDATE ONLY {drivers} d" \
 	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
 	" WHERE " DRV "d.id OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
 	" ord AS (" \
-	" UPDATE ONLY %1$s.orders o" \
+	" UPDATE ONLY {orders} o" \
 	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()" \
 	" WHERE " ORD "o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
 	" ins AS (" \
-	" INSERT INTO %1$s.assignments" \
+	" INSERT INTO {assignments}" \
 	" (id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)" \
 	" VALUES ($8, $9, $1, $5, $2, $3, $4) RETURNING 1)"
 
@@ -371,7 +371,7 @@ static TaStatement ta_read_own_assignment = {
 
 #define TA_WRITES_EVENT \
 	", ev AS (" \
-	" INSERT INTO %1$s.events" \
+	" INSERT INTO {events}" \
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)" \
 	" VALUES ('accepted', $5, $1, $8, $2, $10) RETURNING 1)"
 
@@ -412,7 +412,7 @@ static const char *const ta_accept_tables[] = {
 void		_PG_init(void);
 static void ta_result_cache_reset(Datum arg, int cacheid, uint32 hashvalue);
 static void ta_result_cache_reset_rel(Datum arg, Oid relid);
-static void ta_check_columns(Oid fn_oid);
+static void ta_check_columns(void);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
 PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
@@ -507,29 +507,22 @@ static const TaColumn ta_columns[] = {
 static bool ta_columns_checked = false;
 
 /*
- * Check ta_columns in the schema of the function fn_oid.  A table or column
- * that is not there is left to the statement that uses it, which raises
- * PostgreSQL's own error (1.0 has no events table).
+ * Check ta_columns in the tables.  A table or column that is not there is
+ * left to the statement that uses it, which raises PostgreSQL's own error
+ * (1.0 has no events table).
  */
 static void
-ta_check_columns(Oid fn_oid)
+ta_check_columns(void)
 {
-	Oid			nspid = get_func_namespace(fn_oid);
-	Oid			relid = InvalidOid;
-	const char *table = NULL;
 	int			i;
 
 	for (i = 0; i < (int) lengthof(ta_columns); i++)
 	{
 		const TaColumn *c = &ta_columns[i];
+		Oid			relid = ta_table_relid(c->table);
 		HeapTuple	tup;
 		Oid			type;
 
-		if (table == NULL || strcmp(table, c->table) != 0)
-		{
-			table = c->table;
-			relid = get_relname_relid(table, nspid);
-		}
 		if (!OidIsValid(relid))
 			continue;
 		/* one look-up: a column dropped meanwhile is simply not found */
@@ -557,8 +550,9 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
 		elog(ERROR, "function %u called with %d arguments, expected %d",
 			 fcinfo->flinfo->fn_oid, PG_NARGS(), nargs);
 
+	ta_tables_resolve(fcinfo->flinfo->fn_oid);
 	if (!ta_columns_checked)
-		ta_check_columns(fcinfo->flinfo->fn_oid);
+		ta_check_columns();
 
 	ta_call_depth++;
 	PG_TRY();
@@ -593,22 +587,25 @@ ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 static SPIPlanPtr
 ta_get_plan(TaStatement *st, Oid fn_oid)
 {
-	if (st->plan != NULL && ta_call_depth == 1 && !SPI_plan_is_valid(st->plan))
+	if (st->plan != NULL && ta_call_depth == 1 &&
+		(!SPI_plan_is_valid(st->plan) || st->generation != ta_tables_generation))
 	{
 		SPI_freeplan(st->plan);
 		st->plan = NULL;
 	}
 
+	/*
+	 * Prepared for tables since renamed or recorded anew, while an outer call
+	 * may still be executing it: leave it to that call, and prepare another
+	 * (a rare leak, of one plan).
+	 */
+	if (st->plan != NULL && st->generation != ta_tables_generation)
+		st->plan = NULL;
+
 	if (st->plan == NULL)
 	{
-		Oid			nspid = get_func_namespace(fn_oid);
-		char	   *nspname = get_namespace_name(nspid);
-		char	   *sql;
+		char	   *sql = ta_statement_sql(st->sql);
 		SPIPlanPtr	plan;
-
-		if (nspname == NULL)
-			elog(ERROR, "cache lookup failed for namespace %u", nspid);
-		sql = psprintf(st->sql, quote_identifier(nspname));
 
 		plan = SPI_prepare(sql, st->nargs, st->argtypes);
 		if (plan == NULL)
@@ -617,6 +614,7 @@ ta_get_plan(TaStatement *st, Oid fn_oid)
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
 		st->plan = plan;
+		st->generation = ta_tables_generation;
 	}
 
 	return st->plan;
@@ -887,9 +885,10 @@ ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
  * row-security change is seen as the executor would see it.
  */
 bool
-ta_row_direct_ok(Oid relid, Oid nspid, bool lock, bool *may_lock)
+ta_row_direct_ok(Oid relid, bool lock, bool *may_lock)
 {
 	Oid			userid = GetUserId();
+	Oid			nspid = get_rel_namespace(relid);
 
 	*may_lock = false;
 	/*
@@ -974,7 +973,7 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 void
 ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row)
 {
-	Oid			relid = get_relname_relid(spec->relname, get_func_namespace(fn_oid));
+	Oid			relid = ta_table_relid(spec->kind);
 	Relation	rel;
 
 	if (!OidIsValid(relid) || !row->have_tid)
@@ -995,10 +994,10 @@ ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row)
  * (InvalidAttrNumber for one that is missing), *id_attnum that of "id".
  */
 static Relation
-ta_row_open(const TaRowSpec *spec, Oid nspid, bool lock,
+ta_row_open(const TaRowSpec *spec, bool lock,
 			AttrNumber *attnums, AttrNumber *id_attnum)
 {
-	Oid			relid = get_relname_relid(spec->relname, nspid);
+	Oid			relid = ta_table_relid(spec->kind);
 	Relation	rel;
 	TupleDesc	tupdesc;
 	int			i;
@@ -1029,7 +1028,7 @@ ta_row_open(const TaRowSpec *spec, Oid nspid, bool lock,
  * direct read applies (a lock of a version found before needs no index).
  */
 static Oid
-ta_row_direct_index(Relation rel, Oid nspid, const TaRowSpec *spec,
+ta_row_direct_index(Relation rel, const TaRowSpec *spec,
 					const AttrNumber *attnums, AttrNumber id_attnum,
 					bool lock, bool have_tid, bool *direct, bool *may_lock)
 {
@@ -1037,7 +1036,7 @@ ta_row_direct_index(Relation rel, Oid nspid, const TaRowSpec *spec,
 	int			i;
 
 	*direct = false;
-	if (!ta_row_direct_ok(RelationGetRelid(rel), nspid, lock, may_lock) ||
+	if (!ta_row_direct_ok(RelationGetRelid(rel), lock, may_lock) ||
 		rel->rd_rel->relkind != RELKIND_RELATION)
 		return InvalidOid;
 	for (i = 0; i < spec->ncols; i++)
@@ -1184,7 +1183,6 @@ bool
 ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 			 bool lock, TaRow *row)
 {
-	Oid			nspid = get_func_namespace(fn_oid);
 	Relation	rel;
 	AttrNumber	attnums[TA_ROW_MAX_COLS];
 	AttrNumber	id_attnum = InvalidAttrNumber;
@@ -1199,10 +1197,10 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	row->settled = false;
 	row->modifier = InvalidTransactionId;
 
-	rel = ta_row_open(spec, nspid, lock, attnums, &id_attnum);
+	rel = ta_row_open(spec, lock, attnums, &id_attnum);
 	if (rel == NULL)
 		return ta_row_fetch_spi(spec, fn_oid, id, lock, row);
-	indexoid = ta_row_direct_index(rel, nspid, spec, attnums, id_attnum, lock,
+	indexoid = ta_row_direct_index(rel, spec, attnums, id_attnum, lock,
 								   row->have_tid, &direct, &may_lock);
 	if (!direct)
 		found = ta_row_fetch_spi(spec, fn_oid, id, lock, row);
@@ -1348,7 +1346,7 @@ void
 ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
 				 const char *table)
 {
-	Oid			relid = get_relname_relid(table, get_func_namespace(fn_oid));
+	Oid			relid = ta_table_relid(table);
 	char	   *subject = id == NULL ? pstrdup(action) :
 		psprintf("%s %s", action, ta_uuid_text(id));
 	bool		before_triggers = false;
@@ -1434,7 +1432,7 @@ void
 ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id, const char *what,
 					 const pg_uuid_t *whose, bool missing_is_error)
 {
-	Oid			relid = get_relname_relid("orders", get_func_namespace(fn_oid));
+	Oid			relid = ta_table_relid("orders");
 
 	if (OidIsValid(relid) &&
 		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
@@ -1867,6 +1865,7 @@ ta_result_cache_reset_rel(Datum arg, Oid relid)
 {
 	ta_result_cache_reset(arg, PROCOID, 0);
 	ta_columns_checked = false;
+	ta_tables_invalidate(relid);
 }
 
 /*

@@ -78,15 +78,28 @@ ta_jsonb_end_object(TaJsonbState *state)
 }
 #endif
 
+/*
+ * The tables: catalog.c.  Six kinds (orders, truck_requests, vehicles,
+ * drivers, assignments, events), each recorded as one table.
+ */
+#define TA_NKINDS 6
+extern uint32 ta_tables_generation;
+extern void ta_tables_resolve(Oid fn_oid);
+extern void ta_tables_invalidate(Oid relid);
+extern Oid	ta_table_relid(const char *kind);
+extern char *ta_statement_sql(const char *template);
+
 /* Longest status value in any table, plus the terminator. */
 #define TA_STATUS_LEN 32
 
 #define TA_MAX_ARGS 14
 
 /*
- * One statement, prepared once per backend and kept.  "sql" names the
- * extension's schema as %1$s.  "max_rows" is 1 for statements that must not
- * return more than one row, 0 for any number.
+ * One statement, prepared once per backend and kept.  "sql" names each
+ * table by its kind in braces, {orders} (see ta_statement_sql).  "max_rows"
+ * is 1 for statements that must not return more than one row, 0 for any
+ * number.  "generation" is the ta_tables_generation the plan was prepared
+ * under.
  */
 typedef struct TaStatement
 {
@@ -96,10 +109,11 @@ typedef struct TaStatement
 	int			expected_rc;	/* the SPI_OK_* that success returns */
 	int			max_rows;
 	SPIPlanPtr	plan;			/* kept plan, or NULL */
+	uint32		generation;
 } TaStatement;
 
 /*
- * One row of a table of the extension, read by its uuid primary key "id"
+ * One row of a recorded table, read by its uuid primary key "id"
  * (truck_accept.c: ta_row_fetch).  "cols" are the columns read, in order,
  * "types" the type each must have (see ta_check_column_type), "notnull" a
  * bit per column that must hold a value; "read" and "lock" are the same read
@@ -110,7 +124,7 @@ typedef struct TaStatement
 
 typedef struct TaRowSpec
 {
-	const char *relname;
+	const char *kind;			/* of table: "orders", ... */
 	int			ncols;
 	const char *cols[TA_ROW_MAX_COLS];
 	Oid			types[TA_ROW_MAX_COLS];
@@ -138,7 +152,7 @@ extern const TaRowSpec ta_vehicle_row;	/* transporter_id, vehicle_type, status *
 extern const TaRowSpec ta_driver_row;	/* transporter_id, status */
 extern const TaRowSpec ta_order_row;	/* trucks_filled, trucks_needed, status */
 
-extern bool ta_row_direct_ok(Oid relid, Oid nspid, bool lock, bool *may_lock);
+extern bool ta_row_direct_ok(Oid relid, bool lock, bool *may_lock);
 extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
 						 const pg_uuid_t *id, bool lock, TaRow *row);
 extern void ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row);

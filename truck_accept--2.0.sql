@@ -1,0 +1,303 @@
+/* truck_accept--2.0.sql: the functions of truck_accept 2.0, and the catalog of the tables they work on */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION truck_accept" to load this file. \quit
+
+/*
+ * From 2.0 on the extension owns only its machinery: functions, types, the
+ * audit view and the catalog below.  The business tables (orders,
+ * truck_requests, vehicles, drivers, assignments, events) belong to the
+ * application: truck_accept.create_tables() creates them as ordinary tables
+ * owned by its caller, so pg_dump dumps them whole (with any column, index,
+ * trigger or policy the application adds) and DROP EXTENSION never removes
+ * a row of them.
+ *
+ * Every function in a default, a view or a function body is spelled
+ * pg_catalog.*, so that nothing on a caller's search_path can stand in for
+ * it.
+ */
+
+-- The catalog: which table is which.  pg_dump keeps its rows.
+CREATE TABLE truck_accept.bound_tables (
+	kind text PRIMARY KEY,
+	relid pg_catalog.regclass NOT NULL UNIQUE,
+	CONSTRAINT bound_tables_kind_check
+		CHECK (kind IN ('orders', 'truck_requests', 'vehicles', 'drivers',
+						'assignments', 'events'))
+);
+COMMENT ON TABLE truck_accept.bound_tables IS
+	'the tables truck_accept works on, one per kind; filled by create_tables()';
+SELECT pg_catalog.pg_extension_config_dump('truck_accept.bound_tables', '');
+
+-- Every backend finds the tables again after any change of the catalog.
+CREATE FUNCTION truck_accept.bound_tables_changed()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'bound_tables_changed'
+LANGUAGE C;
+CREATE TRIGGER bound_tables_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON truck_accept.bound_tables
+	FOR EACH STATEMENT EXECUTE FUNCTION truck_accept.bound_tables_changed();
+
+CREATE FUNCTION truck_accept.create_tables(target_schema name DEFAULT 'public')
+RETURNS void
+AS 'MODULE_PATHNAME', 'create_tables'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION truck_accept.create_tables(name) IS
+	'create the tables orders, truck_requests, vehicles, drivers, assignments and events in target_schema, owned by the caller, and record them as the tables truck_accept works on';
+
+-- What accept_any_truck_request() returns: accept's columns plus the request.
+CREATE TYPE truck_accept.accept_any_result AS (
+	outcome text,
+	accepted boolean,
+	assignment_id uuid,
+	trip_id uuid,
+	order_id uuid,
+	trucks_filled integer,
+	trucks_needed integer,
+	order_status text,
+	message text,
+	request_id uuid
+);
+
+-- What take_events() returns: the columns of the events table.
+CREATE TYPE truck_accept.event AS (
+	id bigint,
+	event_type text,
+	order_id uuid,
+	request_id uuid,
+	assignment_id uuid,
+	transporter_id uuid,
+	payload jsonb,
+	created_at timestamptz
+);
+
+CREATE FUNCTION truck_accept.accept_truck_request(
+	request_id uuid,
+	transporter_id uuid,
+	vehicle_id uuid,
+	driver_id uuid DEFAULT NULL,
+	OUT outcome text,
+	OUT accepted boolean,
+	OUT assignment_id uuid,
+	OUT trip_id uuid,
+	OUT order_id uuid,
+	OUT trucks_filled integer,
+	OUT trucks_needed integer,
+	OUT order_status text,
+	OUT message text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'accept_truck_request_1_1'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uuid) IS
+	'accept a truck request for a transporter''s vehicle (and driver), atomically under row locks; returns one row with the outcome';
+
+CREATE FUNCTION truck_accept.accept_any_truck_request(
+	order_id uuid,
+	transporter_id uuid,
+	vehicle_id uuid,
+	driver_id uuid DEFAULT NULL)
+RETURNS truck_accept.accept_any_result
+AS 'MODULE_PATHNAME', 'accept_any_truck_request'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.accept_any_truck_request(uuid, uuid, uuid, uuid) IS
+	'accept any free truck request of an order (SKIP LOCKED, never "no slot" while one can still be won); returns one row with the outcome and the request';
+
+CREATE FUNCTION truck_accept.release_truck_request(
+	request_id uuid,
+	transporter_id uuid,
+	OUT outcome text,
+	OUT released boolean,
+	OUT assignment_id uuid,
+	OUT order_id uuid,
+	OUT trucks_filled integer,
+	OUT trucks_needed integer,
+	OUT order_status text,
+	OUT message text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'release_truck_request'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.release_truck_request(uuid, uuid) IS
+	'the holder of a truck request backs out: assignment released, request searching again, order counter minus one';
+
+CREATE FUNCTION truck_accept.cancel_order(
+	order_id uuid,
+	OUT outcome text,
+	OUT cancelled boolean,
+	OUT requests_cancelled integer,
+	OUT assignments_cancelled integer,
+	OUT order_status text,
+	OUT message text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cancel_order'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.cancel_order(uuid) IS
+	'the customer cancels an order: its searching requests and active assignments are cancelled, vehicles and drivers freed';
+
+CREATE FUNCTION truck_accept.expire_truck_requests(
+	as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS integer
+AS 'MODULE_PATHNAME', 'expire_truck_requests'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.expire_truck_requests(timestamptz) IS
+	'expire searching requests whose expires_at <= as_of, skipping any an accept holds (SKIP LOCKED); returns how many it expired';
+
+CREATE FUNCTION truck_accept.complete_assignment(
+	assignment_id uuid,
+	OUT outcome text,
+	OUT completed boolean,
+	OUT request_id uuid,
+	OUT order_id uuid,
+	OUT order_status text,
+	OUT message text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'complete_assignment'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION truck_accept.complete_assignment(uuid) IS
+	'the trip is done: assignment and request completed, vehicle and driver available, the order completed when all its trucks are';
+
+CREATE FUNCTION truck_accept.take_events(max_count integer)
+RETURNS SETOF truck_accept.event
+AS 'MODULE_PATHNAME', 'take_events'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 100;
+COMMENT ON FUNCTION truck_accept.take_events(integer) IS
+	'hand up to max_count of the oldest events to this consumer, exactly once: removed in the consumer''s transaction, skipping those another consumer holds';
+
+/*
+ * The audit: every way the recorded tables can disagree with each other, one
+ * row per violation; empty when all is well.  It reads the tables with the
+ * caller's privileges, under a pinned search_path, naming them as the
+ * catalog records them (regclass output is qualified and quoted).
+ */
+CREATE FUNCTION truck_accept.check_invariants(
+	OUT invariant text, OUT id uuid, OUT detail text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	t text[];
+	k text;
+BEGIN
+	FOREACH k IN ARRAY ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments']
+	LOOP
+		-- NULL for a kind not recorded, or recorded as a table since dropped
+		t := t OPERATOR(pg_catalog.||) (
+			SELECT c.oid::pg_catalog.regclass::text
+			FROM truck_accept.bound_tables b
+				 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) b.relid
+			WHERE b.kind OPERATOR(pg_catalog.=) k);
+		IF t[pg_catalog.array_length(t, 1)] IS NULL THEN
+			RAISE EXCEPTION 'truck_accept has no table of kind "%"', k
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Create the tables with SELECT truck_accept.create_tables(), or record the table in truck_accept.bound_tables.';
+		END IF;
+	END LOOP;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+WITH active AS (
+	SELECT a.* FROM %5$s a WHERE a.status = 'active'
+), per_order AS (
+	SELECT a.order_id, pg_catalog.count(*) AS n FROM %5$s a
+	WHERE a.status IN ('active', 'completed') GROUP BY a.order_id
+), per_request AS (
+	SELECT a.truck_request_id, pg_catalog.count(*) AS n FROM active a GROUP BY a.truck_request_id
+), per_vehicle AS (
+	SELECT a.vehicle_id, pg_catalog.count(*) AS n FROM active a GROUP BY a.vehicle_id
+), per_driver AS (
+	SELECT a.driver_id, pg_catalog.count(*) AS n FROM active a
+	WHERE a.driver_id IS NOT NULL GROUP BY a.driver_id
+)
+-- an order's counter is its number of active and completed assignments,
+-- within its cap
+SELECT 'order_counter'::text AS invariant, o.id,
+	   pg_catalog.format('trucks_filled %%s/%%s with %%s active or completed assignments',
+						 o.trucks_filled, o.trucks_needed, COALESCE(p.n, 0)) AS detail
+FROM %1$s o LEFT JOIN per_order p ON p.order_id = o.id
+WHERE o.trucks_filled <> COALESCE(p.n, 0) OR o.trucks_filled > o.trucks_needed
+UNION ALL
+-- an open order's status follows its counter
+SELECT 'order_status', o.id,
+	   pg_catalog.format('status %%s with trucks_filled %%s/%%s',
+						 o.status, o.trucks_filled, o.trucks_needed)
+FROM %1$s o
+WHERE o.status IN ('searching', 'partially_filled', 'fully_filled')
+  AND o.status <> CASE WHEN o.trucks_filled = 0 THEN 'searching'
+					   WHEN o.trucks_filled < o.trucks_needed THEN 'partially_filled'
+					   ELSE 'fully_filled' END
+UNION ALL
+-- a request is assigned exactly when it has one active assignment
+SELECT 'request_assignment', r.id,
+	   pg_catalog.format('status %%s with %%s active assignments', r.status, COALESCE(p.n, 0))
+FROM %2$s r LEFT JOIN per_request p ON p.truck_request_id = r.id
+WHERE (r.status = 'assigned') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- ... and its assigned_* columns describe that assignment
+SELECT 'request_assigned_columns', r.id,
+	   'assigned_* columns differ from the active assignment'
+FROM %2$s r JOIN active a ON a.truck_request_id = r.id
+WHERE r.assigned_transporter_id IS DISTINCT FROM a.transporter_id
+   OR r.assigned_vehicle_id IS DISTINCT FROM a.vehicle_id
+   OR r.assigned_driver_id IS DISTINCT FROM a.driver_id
+   OR r.order_id IS DISTINCT FROM a.order_id
+UNION ALL
+-- an assignment's vehicle and driver belong to its transporter
+SELECT 'assignment_owner', a.id, 'vehicle or driver of another transporter'
+FROM active a
+	 JOIN %3$s v ON v.id = a.vehicle_id
+	 LEFT JOIN %4$s d ON d.id = a.driver_id
+WHERE v.transporter_id <> a.transporter_id OR d.transporter_id <> a.transporter_id
+UNION ALL
+-- a vehicle is in at most one active assignment, and on_trip exactly then
+SELECT 'vehicle_trip', v.id,
+	   pg_catalog.format('status %%s with %%s active assignments', v.status, COALESCE(p.n, 0))
+FROM %3$s v LEFT JOIN per_vehicle p ON p.vehicle_id = v.id
+WHERE (v.status = 'on_trip') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- a driver likewise
+SELECT 'driver_trip', d.id,
+	   pg_catalog.format('status %%s with %%s active assignments', d.status, COALESCE(p.n, 0))
+FROM %4$s d LEFT JOIN per_driver p ON p.driver_id = d.id
+WHERE (d.status = 'on_trip') <> (COALESCE(p.n, 0) = 1) OR COALESCE(p.n, 0) > 1
+UNION ALL
+-- a fully filled order still has a trip under way (its last completion
+-- completes it)
+SELECT 'order_completion', o.id, 'fully_filled without an active assignment'
+FROM %1$s o
+WHERE o.status = 'fully_filled'
+  AND NOT EXISTS (SELECT 1 FROM %5$s a
+				  WHERE a.order_id = o.id AND a.status = 'active')
+UNION ALL
+-- a completed request has a completed assignment
+SELECT 'request_completed', r.id, 'completed request without a completed assignment'
+FROM %2$s r
+WHERE r.status = 'completed'
+  AND NOT EXISTS (SELECT 1 FROM %5$s a
+				  WHERE a.truck_request_id = r.id AND a.status = 'completed')
+$q$, t[1], t[2], t[3], t[4], t[5]);
+END
+$fn$;
+
+COMMENT ON FUNCTION truck_accept.check_invariants() IS
+	'one row per broken invariant between the recorded orders, requests, vehicles, drivers and assignments; empty when consistent';
+
+CREATE VIEW truck_accept.invariant_violations AS
+	SELECT c.invariant, c.id, c.detail FROM truck_accept.check_invariants() c;
+COMMENT ON VIEW truck_accept.invariant_violations IS
+	'one row per broken invariant between orders, requests, vehicles, drivers and assignments; empty when consistent';
+
+-- Nobody gets at the functions by accident: grant on purpose.  The catalog
+-- is no secret (like pg_class); only its owner changes it.  The audit reads
+-- the tables with the caller's own privileges.
+REVOKE ALL ON ALL TABLES IN SCHEMA truck_accept FROM PUBLIC;
+GRANT SELECT ON truck_accept.bound_tables TO PUBLIC;
+REVOKE ALL ON FUNCTION
+	truck_accept.create_tables(name),
+	truck_accept.accept_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.accept_any_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.release_truck_request(uuid, uuid),
+	truck_accept.cancel_order(uuid),
+	truck_accept.expire_truck_requests(timestamptz),
+	truck_accept.complete_assignment(uuid),
+	truck_accept.take_events(integer),
+	truck_accept.bound_tables_changed()
+	FROM PUBLIC;

@@ -56,7 +56,7 @@ installcheck-isolation: submake $(REGRESS_PREP)
 prove:
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists $(PGTAP_DB)
 	createdb $(PGTAP_DB)
-	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
+	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)' -c 'SELECT truck_accept.create_tables()'
 	$(PG_PROVE) -d $(PGTAP_DB) --ext .sql test/
 
 # Both objects share the statement cache and structs of the header.

@@ -281,7 +281,8 @@ ta_tables_invalidate(Oid relid)
 
 /*
  * The text of a statement: each {kind} in the template replaced by the
- * quoted, schema-qualified name of the recorded table.
+ * quoted, schema-qualified name of the recorded table.  Braces around
+ * anything else (an array literal) stay as they are.
  */
 char *
 ta_statement_sql(const char *template)
@@ -303,8 +304,11 @@ ta_statement_sql(const char *template)
 		}
 		k = ta_kind_index(p + 1, close - p - 1);
 		if (k < 0)
-			elog(ERROR, "unknown table \"%.*s\" in a statement of truck_accept",
-				 (int) (close - p - 1), p + 1);
+		{
+			/* not a table: an array literal, say */
+			appendStringInfoChar(&buf, *p++);
+			continue;
+		}
 		appendStringInfoString(&buf, ta_tables_name[k]);
 		p = close + 1;
 	}

@@ -30,7 +30,7 @@ ta_ensure_deps
 [ -z "$install" ] || ta_build_install
 ta_cluster_start -c autovacuum=off
 
-psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept'
+psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -c 'SELECT truck_accept.create_tables()'
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
@@ -42,22 +42,22 @@ multi() { q -c 'CHECKPOINT' -c 'SELECT next_multixact_id::text FROM pg_control_c
 # one order, PostgreSQL's foreign-key check scans the whole table, every
 # version of that order's row included)
 world() {
-	q -c "TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-			truck_accept.vehicles, truck_accept.drivers, truck_accept.orders" \
-	  -c "INSERT INTO truck_accept.orders (id, trucks_needed)
+	q -c "TRUNCATE public.events, public.assignments, public.truck_requests,
+			public.vehicles, public.drivers, public.orders" \
+	  -c "INSERT INTO public.orders (id, trucks_needed)
 			VALUES ('00000000-0000-0000-0000-0000000000a1', $1)" \
-	  -c "INSERT INTO truck_accept.orders (id, trucks_needed)
+	  -c "INSERT INTO public.orders (id, trucks_needed)
 			SELECT pg_catalog.gen_random_uuid(), 1 FROM generate_series(1, 10000)" \
-	  -c "INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+	  -c "INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 			SELECT pg_catalog.gen_random_uuid(), '00000000-0000-0000-0000-0000000000a1', 'open_17ft'
 			FROM generate_series(1, $1)" \
-	  -c "INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+	  -c "INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 			SELECT ('00000000-0000-0000-0001-' || lpad(n::text, 12, '0'))::uuid,
 				   '00000000-0000-0000-0000-0000000000d1', 'open_17ft'
 			FROM generate_series(1, $1) n" \
 	  -c "DROP TABLE IF EXISTS public.request_n" \
 	  -c "CREATE TABLE public.request_n AS
-			SELECT row_number() OVER (ORDER BY r.id)::int AS n, r.id FROM truck_accept.truck_requests r" \
+			SELECT row_number() OVER (ORDER BY r.id)::int AS n, r.id FROM public.truck_requests r" \
 	  -c "ALTER TABLE public.request_n ADD PRIMARY KEY (n)" \
 	  -c "VACUUM ANALYZE"
 }

@@ -9,7 +9,7 @@
 --       UPDATE, truck_requests -> vehicles -> drivers -> orders, each row
 --       locked before it is checked), the same writes, the same NOTIFY payload
 --       (honouring truck_accept.notify) and, as in truck_accept 1.1, the same
---       "accepted" row appended to truck_accept.events in the same
+--       "accepted" row appended to public.events in the same
 --       transaction (payload = the NOTIFY payload; the assignment and trip
 --       ids are drawn before the writes, as the C function does, so that
 --       the payload can name them).  Tables are schema-qualified; there
@@ -85,7 +85,7 @@ BEGIN
 	-- Step 1: lock the request.
 	SELECT r.status, r.order_id, r.vehicle_type, r.assigned_transporter_id, r.expires_at
 	  INTO req
-	  FROM ONLY truck_accept.truck_requests r
+	  FROM ONLY public.truck_requests r
 	 WHERE r.id = accept_plpgsql.request_id
 	   FOR NO KEY UPDATE OF r;
 	IF NOT FOUND THEN
@@ -102,7 +102,7 @@ BEGIN
 			accepted := true;
 			message := 'You have already accepted this request';
 			SELECT a.id, a.trip_id INTO assignment_id, trip_id
-			  FROM ONLY truck_accept.assignments a
+			  FROM ONLY public.assignments a
 			 WHERE a.truck_request_id = accept_plpgsql.request_id
 			   AND a.status = 'active';
 		ELSE
@@ -112,7 +112,7 @@ BEGIN
 		END IF;
 		SELECT o.trucks_filled, o.trucks_needed, o.status
 		  INTO trucks_filled, trucks_needed, order_status
-		  FROM ONLY truck_accept.orders o WHERE o.id = req.order_id;
+		  FROM ONLY public.orders o WHERE o.id = req.order_id;
 		RETURN;
 	END IF;
 
@@ -126,26 +126,26 @@ BEGIN
 			ELSE 'This request has been completed' END;
 		SELECT o.trucks_filled, o.trucks_needed, o.status
 		  INTO trucks_filled, trucks_needed, order_status
-		  FROM ONLY truck_accept.orders o WHERE o.id = req.order_id;
+		  FROM ONLY public.orders o WHERE o.id = req.order_id;
 		RETURN;
 	END IF;
 
 	-- Step 2: lock the vehicle, the driver and the order, in the global lock
 	-- order, before checking any of them.
 	SELECT v.transporter_id, v.vehicle_type, v.status INTO veh
-	  FROM ONLY truck_accept.vehicles v
+	  FROM ONLY public.vehicles v
 	 WHERE v.id = accept_plpgsql.vehicle_id
 	   FOR NO KEY UPDATE OF v;
 	v_found := FOUND;
 	IF accept_plpgsql.driver_id IS NOT NULL THEN
 		SELECT d.transporter_id, d.status INTO drv
-		  FROM ONLY truck_accept.drivers d
+		  FROM ONLY public.drivers d
 		 WHERE d.id = accept_plpgsql.driver_id
 		   FOR NO KEY UPDATE OF d;
 		d_found := FOUND;
 	END IF;
 	SELECT o.trucks_filled, o.trucks_needed, o.status INTO ord
-	  FROM ONLY truck_accept.orders o
+	  FROM ONLY public.orders o
 	 WHERE o.id = req.order_id
 	   FOR NO KEY UPDATE OF o;
 	IF NOT FOUND THEN
@@ -201,7 +201,7 @@ BEGIN
 			COALESCE('"' || accept_plpgsql.driver_id || '"', 'null'),
 			new_filled, ord.trucks_needed, to_json(new_status));
 
-		UPDATE ONLY truck_accept.truck_requests r
+		UPDATE ONLY public.truck_requests r
 		   SET status = 'assigned',
 			   assigned_transporter_id = accept_plpgsql.transporter_id,
 			   assigned_vehicle_id = accept_plpgsql.vehicle_id,
@@ -212,32 +212,32 @@ BEGIN
 		IF n <> 1 THEN
 			RAISE EXCEPTION 'accepting truck request % updated % requests', accept_plpgsql.request_id, n;
 		END IF;
-		UPDATE ONLY truck_accept.vehicles v
+		UPDATE ONLY public.vehicles v
 		   SET status = 'on_trip', updated_at = now()
 		 WHERE v.id = accept_plpgsql.vehicle_id;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'accepting truck request % updated no vehicle', accept_plpgsql.request_id;
 		END IF;
 		IF accept_plpgsql.driver_id IS NOT NULL THEN
-			UPDATE ONLY truck_accept.drivers d
+			UPDATE ONLY public.drivers d
 			   SET status = 'on_trip', updated_at = now()
 			 WHERE d.id = accept_plpgsql.driver_id;
 			IF NOT FOUND THEN
 				RAISE EXCEPTION 'accepting truck request % updated no driver', accept_plpgsql.request_id;
 			END IF;
 		END IF;
-		UPDATE ONLY truck_accept.orders o
+		UPDATE ONLY public.orders o
 		   SET trucks_filled = new_filled, status = new_status, updated_at = now()
 		 WHERE o.id = req.order_id;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'accepting truck request % updated no order', accept_plpgsql.request_id;
 		END IF;
-		INSERT INTO truck_accept.assignments
+		INSERT INTO public.assignments
 			(id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)
 		VALUES (accept_plpgsql.assignment_id, accept_plpgsql.trip_id,
 				accept_plpgsql.request_id, req.order_id, accept_plpgsql.transporter_id,
 				accept_plpgsql.vehicle_id, accept_plpgsql.driver_id);
-		INSERT INTO truck_accept.events
+		INSERT INTO public.events
 			(event_type, order_id, request_id, assignment_id, transporter_id, payload)
 		VALUES ('accepted', req.order_id, accept_plpgsql.request_id,
 				accept_plpgsql.assignment_id, accept_plpgsql.transporter_id, payload::jsonb);
@@ -275,13 +275,13 @@ CREATE FUNCTION bench.floor_sql() RETURNS text LANGUAGE sql IMMUTABLE AS $q$
 SELECT $s$WITH ids AS (
 	SELECT gen_random_uuid() AS assignment_id, gen_random_uuid() AS trip_id),
 req AS (
-	UPDATE ONLY truck_accept.truck_requests r
+	UPDATE ONLY public.truck_requests r
 	   SET status = 'assigned', assigned_transporter_id = $2, assigned_vehicle_id = $3,
 		   assigned_driver_id = $4, assigned_at = now(), updated_at = now()
 	 WHERE r.id = $1
 	RETURNING r.order_id),
 ord AS (
-	UPDATE ONLY truck_accept.orders o
+	UPDATE ONLY public.orders o
 	   SET trucks_filled = o.trucks_filled + 1,
 		   status = CASE WHEN o.trucks_filled + 1 >= o.trucks_needed
 						 THEN 'fully_filled' ELSE 'partially_filled' END,
@@ -289,18 +289,18 @@ ord AS (
 	  FROM req WHERE o.id = req.order_id
 	RETURNING o.id, o.trucks_filled, o.trucks_needed, o.status),
 veh AS (
-	UPDATE ONLY truck_accept.vehicles v SET status = 'on_trip', updated_at = now()
+	UPDATE ONLY public.vehicles v SET status = 'on_trip', updated_at = now()
 	 WHERE v.id = $3),
 drv AS (
-	UPDATE ONLY truck_accept.drivers d SET status = 'on_trip', updated_at = now()
+	UPDATE ONLY public.drivers d SET status = 'on_trip', updated_at = now()
 	 WHERE d.id = $4),
 ins AS (
-	INSERT INTO truck_accept.assignments
+	INSERT INTO public.assignments
 		(id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)
 	SELECT ids.assignment_id, ids.trip_id, $1, ord.id, $2, $3, $4 FROM ids, ord
 	RETURNING assignments.id, assignments.trip_id),
 ev AS (
-	INSERT INTO truck_accept.events
+	INSERT INTO public.events
 		(event_type, order_id, request_id, assignment_id, transporter_id, payload)
 	SELECT 'accepted', ord.id, $1, ids.assignment_id, $2, format(
 		'{"event":"accepted","request_id":"%s","order_id":"%s","assignment_id":"%s","trip_id":"%s","transporter_id":"%s","vehicle_id":"%s","driver_id":%s,"trucks_filled":%s,"trucks_needed":%s,"order_status":%s}',
@@ -354,7 +354,7 @@ CREATE TABLE bench.world (
  * drivers and transporters 0..vehicles-1 (all open_17ft, available); and
  * history_orders completed orders whose requests are completed with a
  * completed assignment each (the history a real system accumulates; each
- * needed, and filled, requests_per_order trucks).  truck_accept.events is
+ * needed, and filled, requests_per_order trucks).  public.events is
  * left empty: consumers take events away (take_events deletes them).
  */
 CREATE FUNCTION bench.make_world(orders int, requests_per_order int, trucks_needed int,
@@ -363,38 +363,38 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	rpo int := requests_per_order;
 BEGIN
-	TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-		truck_accept.vehicles, truck_accept.drivers, truck_accept.orders,
-		truck_accept.events;
+	TRUNCATE public.assignments, public.truck_requests,
+		public.vehicles, public.drivers, public.orders,
+		public.events;
 	DELETE FROM bench.world;
 	INSERT INTO bench.world VALUES (orders, rpo, trucks_needed, vehicles, history_orders);
 
-	INSERT INTO truck_accept.orders (id, trucks_needed)
+	INSERT INTO public.orders (id, trucks_needed)
 	SELECT bench.uid('o', n), trucks_needed FROM generate_series(0, orders - 1) n;
 	-- a completed order had all of its requests_per_order requests filled and
 	-- completed; since truck_accept 1.1 its counter counts its completed
 	-- assignments (truck_accept.invariant_violations checks that)
-	INSERT INTO truck_accept.orders (id, trucks_needed, trucks_filled, status)
+	INSERT INTO public.orders (id, trucks_needed, trucks_filled, status)
 	SELECT bench.uid('o', n), rpo, rpo, 'completed'
 	FROM generate_series(orders, orders + history_orders - 1) n;
 
-	INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+	INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 	SELECT bench.uid('r', n::bigint * rpo + k), bench.uid('o', n), 'open_17ft'
 	FROM generate_series(0, orders - 1) n, generate_series(0, rpo - 1) k;
 
-	INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+	INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 	SELECT bench.uid('v', i), bench.uid('t', i), 'open_17ft' FROM generate_series(0, vehicles - 1) i;
-	INSERT INTO truck_accept.drivers (id, transporter_id)
+	INSERT INTO public.drivers (id, transporter_id)
 	SELECT bench.uid('d', i), bench.uid('t', i) FROM generate_series(0, vehicles - 1) i;
 
 	IF history_orders > 0 THEN
-		INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status,
+		INSERT INTO public.truck_requests (id, order_id, vehicle_type, status,
 			assigned_transporter_id, assigned_vehicle_id, assigned_driver_id, assigned_at)
 		SELECT bench.uid('r', n::bigint * rpo + k), bench.uid('o', n), 'open_17ft', 'completed',
 			   bench.uid('t', (n * rpo + k) % vehicles), bench.uid('v', (n * rpo + k) % vehicles),
 			   bench.uid('d', (n * rpo + k) % vehicles), now() - interval '1 day'
 		FROM generate_series(orders, orders + history_orders - 1) n, generate_series(0, rpo - 1) k;
-		INSERT INTO truck_accept.assignments (id, truck_request_id, order_id, transporter_id,
+		INSERT INTO public.assignments (id, truck_request_id, order_id, transporter_id,
 			vehicle_id, driver_id, trip_id, status)
 		SELECT bench.uid('a', n::bigint * rpo + k), bench.uid('r', n::bigint * rpo + k), bench.uid('o', n),
 			   bench.uid('t', (n * rpo + k) % vehicles), bench.uid('v', (n * rpo + k) % vehicles),
@@ -407,15 +407,15 @@ $$;
 -- Undo every write of a run: the world is as make_world left it.
 CREATE FUNCTION bench.reset_world() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	DELETE FROM truck_accept.assignments WHERE status = 'active';
-	UPDATE truck_accept.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
+	DELETE FROM public.assignments WHERE status = 'active';
+	UPDATE public.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
 		assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL
 	 WHERE status = 'assigned';
-	UPDATE truck_accept.orders SET trucks_filled = 0, status = 'searching'
+	UPDATE public.orders SET trucks_filled = 0, status = 'searching'
 	 WHERE status IN ('partially_filled', 'fully_filled');
-	UPDATE truck_accept.vehicles SET status = 'available' WHERE status <> 'available';
-	UPDATE truck_accept.drivers SET status = 'available' WHERE status <> 'available';
-	TRUNCATE truck_accept.events;
+	UPDATE public.vehicles SET status = 'available' WHERE status <> 'available';
+	UPDATE public.drivers SET status = 'available' WHERE status <> 'available';
+	TRUNCATE public.events;
 	TRUNCATE bench.storm_wanted;
 	PERFORM setval('bench.call_seq', 1, false);
 END
@@ -510,12 +510,12 @@ LANGUAGE sql AS $$
 		SELECT s.n, count(DISTINCT s.k) AS requests_called FROM bench.storm_wanted s GROUP BY s.n),
 	per_order AS (
 		SELECT c.n, least(c.requests_called, o.trucks_needed) AS wanted, o.trucks_filled
-		FROM called c JOIN truck_accept.orders o ON o.id = bench.uid('o', c.n))
+		FROM called c JOIN public.orders o ON o.id = bench.uid('o', c.n))
 	SELECT count(*)::int, sum(wanted), sum(trucks_filled),
 		   sum(greatest(0, wanted - trucks_filled)),
-		   (SELECT count(*)::int FROM truck_accept.orders o
+		   (SELECT count(*)::int FROM public.orders o
 			WHERE o.trucks_filled > o.trucks_needed
-			   OR (SELECT count(*) FROM truck_accept.assignments a
+			   OR (SELECT count(*) FROM public.assignments a
 				   WHERE a.order_id = o.id AND a.status = 'active') > o.trucks_needed),
 		   (SELECT count(*) FROM truck_accept.invariant_violations)
 	FROM per_order

@@ -4,7 +4,7 @@
 # runs the regression scenario sql/01_outcomes.sql (every outcome, its
 # precedence, its messages, the side effects of accepted, rollback) once as
 # it is and once with the function name replaced, each in a fresh database,
-# and diffs the two outputs; diffs the truck_accept.events rows the two
+# and diffs the two outputs; diffs the public.events rows the two
 # functions appended during that scenario (truck_accept 1.1: one "accepted"
 # event per acceptance, in its transaction; compared up to the random
 # assignment and trip ids, which must be those of the assignment the same
@@ -37,16 +37,16 @@ run_case() { # $1 label, $2 function name
 	local db=bench_check_$1
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 	createdb "$db"
-	psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -f "$here/baselines.sql" \
+	psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -c 'SELECT truck_accept.create_tables()' -f "$here/baselines.sql" \
 		-f - >/dev/null <<'SQL'
 -- Copies of the rows appended to events and assignments, kept by triggers,
 -- because sql/01_outcomes.sql truncates the tables at its end (TRUNCATE
 -- fires no row trigger).  Rows of a rolled-back call vanish with it.
 CREATE SCHEMA bench_check;
 CREATE TABLE bench_check.events_log AS
-	SELECT e.*, pg_current_xact_id() AS xid FROM truck_accept.events e WITH NO DATA;
+	SELECT e.*, pg_current_xact_id() AS xid FROM public.events e WITH NO DATA;
 CREATE TABLE bench_check.assignments_log AS
-	SELECT a.*, pg_current_xact_id() AS xid FROM truck_accept.assignments a WITH NO DATA;
+	SELECT a.*, pg_current_xact_id() AS xid FROM public.assignments a WITH NO DATA;
 CREATE FUNCTION bench_check.log_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO bench_check.events_log SELECT NEW.*, pg_current_xact_id();
@@ -57,9 +57,9 @@ BEGIN
 	INSERT INTO bench_check.assignments_log SELECT NEW.*, pg_current_xact_id();
 	RETURN NULL;
 END $$;
-CREATE TRIGGER bench_check_log AFTER INSERT ON truck_accept.events
+CREATE TRIGGER bench_check_log AFTER INSERT ON public.events
 	FOR EACH ROW EXECUTE FUNCTION bench_check.log_events();
-CREATE TRIGGER bench_check_log AFTER INSERT ON truck_accept.assignments
+CREATE TRIGGER bench_check_log AFTER INSERT ON public.assignments
 	FOR EACH ROW EXECUTE FUNCTION bench_check.log_assignments();
 SQL
 	sed "s/truck_accept\.accept_truck_request/$2/g" "$root/sql/01_outcomes.sql" >"$work/$1.sql"
@@ -99,7 +99,7 @@ else
 fi
 nev=$(grep -c '^accepted|' "$work/c.events" || true)
 if [ "$nev" -gt 0 ] && ! grep -q '|f|\|ERROR' "$work/c.events" && diff -u "$work/c.events" "$work/b.events" >"$work/diff_events"; then
-	echo "ok: the two functions append the same truck_accept.events rows in sql/01_outcomes.sql ($nev \"accepted\" events, each in its call's transaction, naming the assignment it inserted; payloads equal up to the assignment and trip ids)"
+	echo "ok: the two functions append the same public.events rows in sql/01_outcomes.sql ($nev \"accepted\" events, each in its call's transaction, naming the assignment it inserted; payloads equal up to the assignment and trip ids)"
 else
 	echo "FAIL: the events rows differ between the C function and bench.accept_plpgsql (or a check is false):"
 	cat "$work/diff_events" 2>/dev/null || true
@@ -143,8 +143,8 @@ payload() { # $1 function
 SELECT bench.make_world(1, 1, 2, 1);
 LISTEN truck_accept;
 SELECT 'call:' || concat_ws(' ', outcome, assignment_id, trip_id) FROM $1(bench.uid('r', 0), bench.uid('t', 0), bench.uid('v', 0), bench.uid('d', 0));
-SELECT 'event:' || payload::text FROM truck_accept.events ORDER BY id;
-SELECT 'event_assignment:' || assignment_id FROM truck_accept.events ORDER BY id;
+SELECT 'event:' || payload::text FROM public.events ORDER BY id;
+SELECT 'event_assignment:' || assignment_id FROM public.events ORDER BY id;
 SQL
 }
 notified() { sed -n 's/.*notification "truck_accept" with payload "\(.*\)" received.*/\1/p'; }
@@ -187,15 +187,15 @@ SELECT bench.floor_sql() AS floor_q \gset
 PREPARE floor_d(uuid, uuid, uuid, uuid) AS :floor_q;
 BEGIN;
 $1 \\g /dev/null
-SELECT 'request: ' || concat_ws(' ', status, assigned_transporter_id, assigned_vehicle_id, assigned_driver_id, assigned_at = now(), updated_at = now()) FROM truck_accept.truck_requests;
-SELECT 'order: ' || concat_ws(' ', id, trucks_filled, trucks_needed, status, updated_at = now()) FROM truck_accept.orders;
-SELECT 'vehicle: ' || concat_ws(' ', id, status, updated_at = now()) FROM truck_accept.vehicles;
-SELECT 'driver: ' || concat_ws(' ', id, status, updated_at = now()) FROM truck_accept.drivers;
-SELECT 'assignment: ' || concat_ws(' ', truck_request_id, order_id, transporter_id, vehicle_id, driver_id, status, created_at = now(), updated_at = now()) FROM truck_accept.assignments;
+SELECT 'request: ' || concat_ws(' ', status, assigned_transporter_id, assigned_vehicle_id, assigned_driver_id, assigned_at = now(), updated_at = now()) FROM public.truck_requests;
+SELECT 'order: ' || concat_ws(' ', id, trucks_filled, trucks_needed, status, updated_at = now()) FROM public.orders;
+SELECT 'vehicle: ' || concat_ws(' ', id, status, updated_at = now()) FROM public.vehicles;
+SELECT 'driver: ' || concat_ws(' ', id, status, updated_at = now()) FROM public.drivers;
+SELECT 'assignment: ' || concat_ws(' ', truck_request_id, order_id, transporter_id, vehicle_id, driver_id, status, created_at = now(), updated_at = now()) FROM public.assignments;
 SELECT 'event: ' || concat_ws(' ', e.event_type, e.order_id, e.request_id, e.transporter_id, e.created_at = now(),
 	   e.assignment_id = a.id, e.payload ->> 'assignment_id' = a.id::text, e.payload ->> 'trip_id' = a.trip_id::text,
 	   e.payload - 'assignment_id' - 'trip_id')
-  FROM truck_accept.events e LEFT JOIN truck_accept.assignments a ON true;
+  FROM public.events e LEFT JOIN public.assignments a ON true;
 COMMIT;
 SQL
 }

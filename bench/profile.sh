@@ -49,7 +49,7 @@ mkdir -p "$out"
 chmod 777 "$out"
 ta_cluster_start
 createdb cpu
-psql -X -q -d cpu -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -f "$bench/baselines.sql" \
+psql -X -q -d cpu -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -c 'SELECT truck_accept.create_tables()' -f "$bench/baselines.sql" \
 	-c 'SELECT bench.make_world(15000, 2, 1, 15000, 15000)' -c 'VACUUM (ANALYZE)' >/dev/null
 echo "orders=15000 rpo=2 needed=1 vehicles=15000" >"$out/world_cpu.env"
 psql -X -At -d cpu -c 'SELECT bench.floor_sql()' >"$out/floor.sql"

@@ -148,7 +148,7 @@ w('- (a) `bench/a_app.pgbench`: the seed app\'s fix: one client-side SERIALIZABL
   'is a failed call ("retry exhausted", 503). It is the seed app\'s transaction as it was: it appends no event (the app had '
   'no events table), so it does one insert fewer than (b), (c) and (d), which favours (a)')
 w('- (b) `bench.accept_plpgsql` (`bench/baselines.sql`): the same contract in PL/pgSQL, including 1.1\'s "accepted" row in '
-  '`truck_accept.events` (assignment and trip ids drawn before the writes, payload = the NOTIFY payload); '
+  '`public.events` (assignment and trip ids drawn before the writes, payload = the NOTIFY payload); '
   '`bench/check_baseline.sh` shows it gives the output of `sql/01_outcomes.sql` identical to the C function\'s, the same '
   'events rows (up to the random ids), the same 22004 errors and the same NOTIFY payload')
 w(f'- (c) `truck_accept.accept_truck_request` (extension version {extversion}: the checks and row locks, then one statement '

@@ -128,7 +128,7 @@ ta_log "contract of the PL/pgSQL baseline (bench/check_baseline.sh)"
 make_db() {
 	local db=$1
 	createdb "$db"
-	psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -f "$bench/baselines.sql" \
+	psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION truck_accept' -c 'SELECT truck_accept.create_tables()' -f "$bench/baselines.sql" \
 		-c "SELECT bench.make_world($2, $3, $4, $5, $6)" -c 'VACUUM (ANALYZE)' >/dev/null
 	echo "orders=$2 rpo=$3 needed=$4 vehicles=$5" >"$results/world_$db.env"
 }
@@ -180,7 +180,7 @@ fixed_call() { # db -> pgbench -D options for request 0 of the middle live order
 
 reset_db() {
 	psql -X -q -d "$1" -v ON_ERROR_STOP=1 -c 'SELECT bench.reset_world()' \
-		-c 'VACUUM (ANALYZE) truck_accept.orders, truck_accept.truck_requests, truck_accept.vehicles, truck_accept.drivers, truck_accept.assignments' \
+		-c 'VACUUM (ANALYZE) public.orders, public.truck_requests, public.vehicles, public.drivers, public.assignments' \
 		-c 'CHECKPOINT' >/dev/null
 }
 
@@ -219,7 +219,7 @@ for rep in $(seq 1 "$reps"); do
 			psql -X -q -d storm -c 'DELETE FROM bench.storm_clock' \
 				-c "INSERT INTO bench.storm_clock VALUES (clock_timestamp() + interval '200 milliseconds', $period_ms)"
 			r=$(run_pgbench "storm_${rep}_${conns}_$x" storm "$conns" "$storm_secs" "$results/storm_$x.pgbench" -D rollback=0)
-			audit=$(psql -X -At -F ' ' -d storm -c "SELECT (SELECT count(*) FROM truck_accept.assignments WHERE status = 'active'), a.*, (SELECT last_value FROM bench.call_seq) FROM bench.storm_audit() a")
+			audit=$(psql -X -At -F ' ' -d storm -c "SELECT (SELECT count(*) FROM public.assignments WHERE status = 'active'), a.*, (SELECT last_value FROM bench.call_seq) FROM bench.storm_audit() a")
 			read -r answered failed tps p50 p99 <<<"$r"
 			echo -e "$rep\t$conns\t$x\t$answered\t$failed\t$tps\t$p50\t$p99\t${audit// /	}" >>"$storm_tsv"
 			ta_log "storm rep $rep, $conns conns, ($x): $answered answered, $failed failed, $tps/s, p50 $p50 ms, p99 $p99 ms; accepted/hot orders/wanted/filled/unfilled/overfilled/violations/calls: $audit"
@@ -235,7 +235,7 @@ for rep in $(seq 1 "$reps"); do
 		reset_db spread
 		r=$(run_pgbench "spread_${rep}_$x" spread "$spread_conns" "$spread_secs" "$results/spread_$x.pgbench" -D rollback=0)
 		read -r answered failed tps p50 p99 <<<"$r"
-		acc=$(psql -X -At -F ' ' -d spread -c "SELECT (SELECT count(*) FROM truck_accept.assignments WHERE status = 'active'), (SELECT count(*) FROM truck_accept.invariant_violations)")
+		acc=$(psql -X -At -F ' ' -d spread -c "SELECT (SELECT count(*) FROM public.assignments WHERE status = 'active'), (SELECT count(*) FROM truck_accept.invariant_violations)")
 		echo -e "$rep\t$x\t$answered\t$failed\t$tps\t$p50\t$p99\t${acc// /	}" >>"$spread_tsv"
 		ta_log "spread rep $rep ($x): $answered answered, $failed failed, $tps/s; accepted, violations: $acc"
 	done
@@ -269,7 +269,7 @@ psql -X -At -d cpu -c 'SELECT version()' >"$results/version.txt"
 psql -X -At -d cpu -c "SELECT extversion FROM pg_extension WHERE extname = 'truck_accept'" >"$results/extversion.txt"
 psql -X -At -F ' = ' -d cpu -c "SELECT name, current_setting(name) FROM pg_settings WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'max_connections', 'work_mem', 'plan_cache_mode', 'jit', 'autovacuum', 'default_transaction_isolation', 'wal_level', 'max_wal_size', 'huge_pages') ORDER BY 1" >"$results/settings.txt"
 for db in cpu $(for n in $growth_sizes; do echo "g$n"; done); do
-	psql -X -At -F ' ' -d "$db" -c "SELECT '$db', (SELECT count(*) FROM truck_accept.orders), (SELECT count(*) FROM truck_accept.truck_requests), (SELECT count(*) FROM truck_accept.vehicles), (SELECT count(*) FROM truck_accept.drivers), (SELECT count(*) FROM truck_accept.assignments)"
+	psql -X -At -F ' ' -d "$db" -c "SELECT '$db', (SELECT count(*) FROM public.orders), (SELECT count(*) FROM public.truck_requests), (SELECT count(*) FROM public.vehicles), (SELECT count(*) FROM public.drivers), (SELECT count(*) FROM public.assignments)"
 done >"$results/world_sizes.txt"
 
 # ---------------------------------------------------------------- 3b/4b. callgrind

@@ -41,24 +41,24 @@ UNION ALL
 SELECT 'retry', 'retry changed nothing (race order, assignments)',
 	   :'trucks' || '/' || :'trucks' || ' fully_filled, ' || :'trucks' || ' active',
 	   o.trucks_filled || '/' || o.trucks_needed || ' ' || o.status || ', '
-	   || (SELECT count(*) FROM truck_accept.assignments a
+	   || (SELECT count(*) FROM public.assignments a
 		   WHERE a.order_id = o.id AND a.status = 'active') || ' active'
-	FROM truck_accept.orders o JOIN demo.orders d ON d.id = o.id WHERE d.label = 'race';
+	FROM public.orders o JOIN demo.orders d ON d.id = o.id WHERE d.label = 'race';
 SELECT CASE WHEN ok THEN 'PASS' ELSE 'FAIL' END AS " ", name AS "check", expected, actual
 FROM demo.checks WHERE part = 'retry' ORDER BY id;
 
 -- A fresh order for one truck, and two more trucks for the demo's cast.
 INSERT INTO demo.orders (label) VALUES ('small');
 INSERT INTO demo.requests (label, order_label) VALUES ('R5', 'small');
-INSERT INTO truck_accept.orders (id, trucks_needed)
+INSERT INTO public.orders (id, trucks_needed)
 	SELECT id, 1 FROM demo.orders WHERE label = 'small';
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 	SELECT r.id, o.id, 'open_17ft'
 	FROM demo.requests r JOIN demo.orders o ON o.label = r.order_label
 	WHERE r.label = 'R5';
 SELECT id AS r5 FROM demo.requests WHERE label = 'R5' \gset
 SELECT gen_random_uuid() AS w_spare_vid, gen_random_uuid() AS l1_big_vid \gset
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(:'w_spare_vid', :'w_tid', 'open_17ft'),	-- W's second truck, idle
 	(:'l1_big_vid', :'l1_tid', 'closed_32ft');	-- L1's big closed truck
 
@@ -93,16 +93,16 @@ SELECT 'calls', scene || ' (' || transporter || ')', expected, outcome FROM demo
 UNION ALL
 SELECT 'reject', 'order "small" untouched', '0/1 searching',
 	   o.trucks_filled || '/' || o.trucks_needed || ' ' || o.status
-	FROM truck_accept.orders o JOIN demo.orders d ON d.id = o.id WHERE d.label = 'small'
+	FROM public.orders o JOIN demo.orders d ON d.id = o.id WHERE d.label = 'small'
 UNION ALL
 SELECT 'reject', 'R5 untouched', 'searching, 0 assignments',
-	   status || ', ' || (SELECT count(*) FROM truck_accept.assignments a
+	   status || ', ' || (SELECT count(*) FROM public.assignments a
 						  WHERE a.truck_request_id = :'r5') || ' assignments'
-	FROM truck_accept.truck_requests WHERE id = :'r5'
+	FROM public.truck_requests WHERE id = :'r5'
 UNION ALL
 SELECT 'reject', 'the offered trucks still available', '3 of 3',
 	   count(*) FILTER (WHERE status = 'available') || ' of ' || count(*)
-	FROM truck_accept.vehicles WHERE id IN (:'w_spare_vid', :'l1_big_vid', :'l2_vid');
+	FROM public.vehicles WHERE id IN (:'w_spare_vid', :'l1_big_vid', :'l2_vid');
 SELECT CASE WHEN ok THEN 'PASS' ELSE 'FAIL' END AS " ", name AS "check", expected, actual
 FROM demo.checks WHERE part = 'reject'
 ORDER BY id;

@@ -24,17 +24,17 @@ SELECT q.label AS request, tr.status, t.name AS assigned_to,
 		FROM (SELECT outcome, count(*) AS n FROM demo.results
 			  WHERE request = q.label GROUP BY outcome) r) AS "answers on it"
 FROM demo.requests q
-JOIN truck_accept.truck_requests tr ON tr.id = q.id
+JOIN public.truck_requests tr ON tr.id = q.id
 LEFT JOIN demo.transporters t ON t.id = tr.assigned_transporter_id
 WHERE q.order_label = 'race'
 ORDER BY q.label;
 
 -- The audit.
 CREATE TEMP VIEW race_order AS
-	SELECT o.* FROM truck_accept.orders o JOIN demo.orders d ON d.id = o.id
+	SELECT o.* FROM public.orders o JOIN demo.orders d ON d.id = o.id
 	WHERE d.label = 'race';
 CREATE TEMP VIEW active AS
-	SELECT * FROM truck_accept.assignments WHERE status = 'active';
+	SELECT * FROM public.assignments WHERE status = 'active';
 
 INSERT INTO demo.checks (part, name, expected, actual)
 SELECT 'race', 'outcomes "accepted"', :'trucks', count(*)::text
@@ -63,10 +63,10 @@ SELECT 'race', 'drivers in two active assignments', '0', count(*)::text
 	FROM (SELECT driver_id FROM active WHERE driver_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) x
 UNION ALL
 SELECT 'race', 'vehicles on_trip', :'trucks', count(*)::text
-	FROM truck_accept.vehicles WHERE status = 'on_trip'
+	FROM public.vehicles WHERE status = 'on_trip'
 UNION ALL
 SELECT 'race', 'drivers on_trip', :'trucks', count(*)::text
-	FROM truck_accept.drivers WHERE status = 'on_trip'
+	FROM public.drivers WHERE status = 'on_trip'
 UNION ALL
 -- each winner's answer is an active assignment of its request, truck, driver and trip
 SELECT 'race', 'winners'' answers match their assignments', :'trucks', count(*)::text
@@ -76,7 +76,7 @@ SELECT 'race', 'winners'' answers match their assignments', :'trucks', count(*):
 	JOIN active a ON a.trip_id = r.trip_id AND a.id = r.assignment_id
 		AND a.truck_request_id = q.id AND a.transporter_id = t.id
 		AND a.vehicle_id = t.vehicle_id AND a.driver_id = t.driver_id
-	JOIN truck_accept.truck_requests tr ON tr.id = q.id
+	JOIN public.truck_requests tr ON tr.id = q.id
 		AND tr.status = 'assigned' AND tr.assigned_transporter_id = t.id
 	WHERE r.outcome = 'accepted'
 UNION ALL
@@ -93,7 +93,7 @@ SELECT 'race', 'losers'' outcomes explained by their request',
 	FROM demo.results r
 	JOIN demo.transporters t ON t.name = r.transporter
 	JOIN demo.requests q ON q.label = r.request
-	JOIN truck_accept.truck_requests tr ON tr.id = q.id
+	JOIN public.truck_requests tr ON tr.id = q.id
 	WHERE r.outcome IS DISTINCT FROM 'accepted';
 
 \echo 'Audit:'

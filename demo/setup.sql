@@ -2,9 +2,10 @@
 --
 -- psql variables: callers (transporters), requests (broadcast slots), trucks (trucks_needed).
 -- Demo-only bookkeeping (readable names, which id is which) lives in schema
--- "demo"; the extension's own tables get only what an application would write.
+-- "demo"; the business tables (public.orders, ...) get only what an application would write.
 
 CREATE EXTENSION truck_accept;
+SELECT truck_accept.create_tables();
 CREATE SCHEMA demo;
 
 -- label -> id, so that the output can say "R2" instead of a uuid
@@ -80,22 +81,22 @@ INSERT INTO demo.transporters (no, name, request)
 	WHERE no <= :callers;
 
 -- what the application would have written
-INSERT INTO truck_accept.orders (id, trucks_needed)
+INSERT INTO public.orders (id, trucks_needed)
 	SELECT id, :trucks FROM demo.orders WHERE label = 'race';
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 	SELECT r.id, o.id, 'open_17ft'
 	FROM demo.requests r JOIN demo.orders o ON o.label = r.order_label;
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 	SELECT vehicle_id, id, 'open_17ft' FROM demo.transporters;
-INSERT INTO truck_accept.drivers (id, transporter_id)
+INSERT INTO public.drivers (id, transporter_id)
 	SELECT driver_id, id FROM demo.transporters;
 
 \echo
 SELECT format('order "race": trucks_needed = %s, broadcast as %s requests of vehicle_type open_17ft to %s transporters (1 open_17ft truck + 1 driver each)',
 			  o.trucks_needed,
-			  (SELECT count(*) FROM truck_accept.truck_requests r WHERE r.order_id = o.id),
+			  (SELECT count(*) FROM public.truck_requests r WHERE r.order_id = o.id),
 			  (SELECT count(*) FROM demo.transporters)) AS " "
-FROM truck_accept.orders o JOIN demo.orders d ON d.id = o.id
+FROM public.orders o JOIN demo.orders d ON d.id = o.id
 WHERE d.label = 'race' \g (format=unaligned tuples_only=on)
 \echo
 SELECT r.label AS request, string_agg(t.name, ', ' ORDER BY t.no) AS "transporters who will tap accept on it"

@@ -1,5 +1,6 @@
 -- 01_outcomes: every outcome of accept_truck_request, in the documented order
 -- of precedence, and the side effects of "accepted".
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Readable fixed ids: id('name') is the md5 of the name, as a uuid.
@@ -15,7 +16,7 @@ LANGUAGE sql AS $$
 	SELECT r.outcome, r.accepted, r.assignment_id IS NOT NULL,
 		   r.trip_id IS NOT NULL,
 		   r.order_id IS NOT DISTINCT FROM
-			 (SELECT t.order_id FROM truck_accept.truck_requests t WHERE t.id = id(req)),
+			 (SELECT t.order_id FROM public.truck_requests t WHERE t.id = id(req)),
 		   r.trucks_filled || '/' || r.trucks_needed, r.order_status, r.message
 	FROM truck_accept.accept_truck_request(id(req), id(tr), id(veh),
 										   CASE WHEN drv IS NULL THEN NULL ELSE id(drv) END) r
@@ -24,25 +25,25 @@ $$;
 -- A fingerprint of every row of every table, to show that a call wrote nothing.
 CREATE FUNCTION fingerprint() RETURNS text LANGUAGE sql AS $$
 	SELECT md5(concat_ws('|',
-		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM truck_accept.orders o),
-		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM truck_accept.truck_requests r),
-		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM truck_accept.vehicles v),
-		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM truck_accept.drivers d),
-		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM truck_accept.assignments a)))
+		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM public.orders o),
+		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM public.truck_requests r),
+		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM public.vehicles v),
+		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM public.drivers d),
+		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM public.assignments a)))
 $$;
 
 -- Fixtures: order o1 needs 2 trucks of type open_17ft.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2);
-INSERT INTO truck_accept.orders (id, trucks_needed, status) VALUES
+INSERT INTO public.orders (id, trucks_needed, status) VALUES
 	(id('o-cancelled'), 1, 'cancelled'),
 	(id('o-expired'), 1, 'expired'),
 	(id('o-completed'), 1, 'completed');
-INSERT INTO truck_accept.orders (id, trucks_needed, trucks_filled, status) VALUES
+INSERT INTO public.orders (id, trucks_needed, trucks_filled, status) VALUES
 	(id('o-full'), 1, 1, 'fully_filled'),
 	(id('o-full-counter'), 1, 1, 'partially_filled');
 
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', 'searching', now() + interval '1 hour'),
 	(id('r2'), id('o1'), 'open_17ft', 'searching', NULL),
 	(id('r3'), id('o1'), 'open_17ft', 'searching', NULL),
@@ -56,7 +57,7 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, exp
 	(id('r-o-full'), id('o-full'), 'open_17ft', 'searching', NULL),
 	(id('r-o-full-counter'), id('o-full-counter'), 'open_17ft', 'searching', NULL);
 
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type, status) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type, status) VALUES
 	(id('v-a'), id('alpha'), 'open_17ft', 'available'),
 	(id('v-a2'), id('alpha'), 'open_17ft', 'available'),
 	(id('v-a-closed'), id('alpha'), 'closed_20ft', 'available'),
@@ -64,7 +65,7 @@ INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type, status) VAL
 	(id('v-a-inactive'), id('alpha'), 'open_17ft', 'inactive'),
 	(id('v-b'), id('bravo'), 'open_17ft', 'available');
 
-INSERT INTO truck_accept.drivers (id, transporter_id, status) VALUES
+INSERT INTO public.drivers (id, transporter_id, status) VALUES
 	(id('d-a'), id('alpha'), 'available'),
 	(id('d-a-busy'), id('alpha'), 'on_trip'),
 	(id('d-a-inactive'), id('alpha'), 'inactive'),
@@ -116,22 +117,22 @@ SELECT status, assigned_transporter_id = id('alpha') AS transporter_ok,
 	   assigned_vehicle_id = id('v-a') AS vehicle_ok,
 	   assigned_driver_id = id('d-a') AS driver_ok,
 	   assigned_at = now() AS assigned_now
-FROM truck_accept.truck_requests WHERE id = id('r1');
+FROM public.truck_requests WHERE id = id('r1');
 COMMIT;
 SELECT truck_request_id = id('r1') AS request_ok, order_id = id('o1') AS order_ok,
 	   transporter_id = id('alpha') AS transporter_ok, vehicle_id = id('v-a') AS vehicle_ok,
 	   driver_id = id('d-a') AS driver_ok, trip_id IS NOT NULL AS has_trip, status
-FROM truck_accept.assignments;
-SELECT trucks_filled, trucks_needed, status FROM truck_accept.orders WHERE id = id('o1');
-SELECT status FROM truck_accept.vehicles WHERE id = id('v-a');
-SELECT status FROM truck_accept.drivers WHERE id = id('d-a');
+FROM public.assignments;
+SELECT trucks_filled, trucks_needed, status FROM public.orders WHERE id = id('o1');
+SELECT status FROM public.vehicles WHERE id = id('v-a');
+SELECT status FROM public.drivers WHERE id = id('d-a');
 
 -- 2. already_yours: a retry returns the existing assignment and changes nothing.
 SELECT fingerprint() AS after_accept \gset
 SELECT * FROM try('r1', 'alpha', 'v-a', 'd-a');
 SELECT r.assignment_id = a.id AS same_assignment, r.trip_id = a.trip_id AS same_trip
 FROM truck_accept.accept_truck_request(id('r1'), id('alpha'), id('v-a'), id('d-a')) r,
-	 truck_accept.assignments a;
+	 public.assignments a;
 -- already_yours wins over the state of the vehicle or driver offered
 SELECT * FROM try('r1', 'alpha', 'no such vehicle');
 -- 3. already_taken: another transporter; the winner is not revealed
@@ -144,17 +145,17 @@ SELECT * FROM try('r2', 'alpha', 'v-a2', 'd-a');
 
 -- accepted without a driver; the order's last truck fills it.
 SELECT * FROM try('r2', 'bravo', 'v-b');
-SELECT assigned_driver_id IS NULL AS no_driver FROM truck_accept.truck_requests WHERE id = id('r2');
+SELECT assigned_driver_id IS NULL AS no_driver FROM public.truck_requests WHERE id = id('r2');
 SELECT count(*) AS active, count(driver_id) AS with_driver
-FROM truck_accept.assignments WHERE status = 'active';
-SELECT trucks_filled, trucks_needed, status FROM truck_accept.orders WHERE id = id('o1');
+FROM public.assignments WHERE status = 'active';
+SELECT trucks_filled, trucks_needed, status FROM public.orders WHERE id = id('o1');
 -- Over-broadcast: the third request of a two-truck order finds it closed.
 SELECT * FROM try('r3', 'alpha', 'v-a2');
 
 -- Everything happens in the caller's transaction.
 SELECT fingerprint() AS committed \gset
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o4'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES (id('r4'), id('o4'), 'open_17ft');
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o4'), 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES (id('r4'), id('o4'), 'open_17ft');
 SELECT fingerprint() AS with_o4 \gset
 BEGIN;
 SELECT * FROM try('r4', 'alpha', 'v-a2');
@@ -169,5 +170,5 @@ SELECT outcome FROM try('r4', 'bravo', 'v-b');
 SELECT 1 AS still_usable;
 COMMIT;
 
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

@@ -1,12 +1,13 @@
 -- 02_errors: a malformed call is an error with a proper SQLSTATE, not an
 -- outcome, and it leaves nothing behind.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-000000000001', 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+INSERT INTO public.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-000000000001', 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 	VALUES ('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000001', 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 	VALUES ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000004', 'open_17ft');
 
 \set VERBOSITY default
@@ -37,9 +38,9 @@ BEGIN;
 SELECT * FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', NULL, '00000000-0000-0000-0000-000000000003');
 SELECT 1;
 ROLLBACK;
-SELECT status, assigned_transporter_id FROM truck_accept.truck_requests;
-SELECT count(*) AS assignments FROM truck_accept.assignments;
-SELECT trucks_filled, status FROM truck_accept.orders;
+SELECT status, assigned_transporter_id FROM public.truck_requests;
+SELECT count(*) AS assignments FROM public.assignments;
+SELECT trucks_filled, status FROM public.orders;
 
 -- Named arguments work, and the driver may be left out.
 SELECT outcome, accepted, trucks_filled, order_status
@@ -50,11 +51,11 @@ FROM truck_accept.accept_truck_request(
 
 -- Privileges: PUBLIC has none; an application role gets exactly the grants
 -- the README lists.
-UPDATE truck_accept.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
+UPDATE public.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
 	assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL;
-UPDATE truck_accept.assignments SET status = 'released';
-UPDATE truck_accept.vehicles SET status = 'available';
-UPDATE truck_accept.orders SET trucks_filled = 0, status = 'searching';
+UPDATE public.assignments SET status = 'released';
+UPDATE public.vehicles SET status = 'available';
+UPDATE public.orders SET trucks_filled = 0, status = 'searching';
 CREATE ROLE truck_accept_app;
 SET ROLE truck_accept_app;
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
@@ -67,20 +68,20 @@ GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uu
 SET ROLE truck_accept_app;
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
 RESET ROLE;
-GRANT SELECT, UPDATE ON truck_accept.orders, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers TO truck_accept_app;
-GRANT SELECT, INSERT ON truck_accept.assignments TO truck_accept_app;
+GRANT SELECT, UPDATE ON public.orders, public.truck_requests,
+	public.vehicles, public.drivers TO truck_accept_app;
+GRANT SELECT, INSERT ON public.assignments TO truck_accept_app;
 SET ROLE truck_accept_app;
 -- 1.1 also appends an event
 SELECT outcome, accepted FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
 RESET ROLE;
-GRANT INSERT ON truck_accept.events TO truck_accept_app;
-GRANT USAGE ON SEQUENCE truck_accept.events_id_seq TO truck_accept_app;
+GRANT INSERT ON public.events TO truck_accept_app;
+GRANT USAGE ON SEQUENCE public.events_id_seq TO truck_accept_app;
 SET ROLE truck_accept_app;
 SELECT outcome, accepted FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000003');
 RESET ROLE;
 DROP OWNED BY truck_accept_app;
 DROP ROLE truck_accept_app;
 
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

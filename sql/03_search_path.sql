@@ -1,23 +1,24 @@
 -- 03_search_path: nothing a caller puts on search_path changes what the
 -- function does: look-alike tables and a hostile "=" for uuid and text are
 -- ignored, because every name and operator inside is schema-qualified.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000a1', 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000c2', '00000000-0000-0000-0000-0000000000d2', 'open_17ft');
 
 CREATE SCHEMA evil;
 -- Look-alike tables that would accept anything.
-CREATE TABLE evil.truck_requests (LIKE truck_accept.truck_requests INCLUDING ALL);
-CREATE TABLE evil.orders (LIKE truck_accept.orders INCLUDING ALL);
-CREATE TABLE evil.vehicles (LIKE truck_accept.vehicles INCLUDING ALL);
-CREATE TABLE evil.drivers (LIKE truck_accept.drivers INCLUDING ALL);
-CREATE TABLE evil.assignments (LIKE truck_accept.assignments INCLUDING ALL);
+CREATE TABLE evil.truck_requests (LIKE public.truck_requests INCLUDING ALL);
+CREATE TABLE evil.orders (LIKE public.orders INCLUDING ALL);
+CREATE TABLE evil.vehicles (LIKE public.vehicles INCLUDING ALL);
+CREATE TABLE evil.drivers (LIKE public.drivers INCLUDING ALL);
+CREATE TABLE evil.assignments (LIKE public.assignments INCLUDING ALL);
 -- "=" that says every uuid equals every other, and every text too.
 CREATE FUNCTION evil.always(uuid, uuid) RETURNS boolean
 	LANGUAGE sql IMMUTABLE AS 'SELECT true';
@@ -51,13 +52,13 @@ SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0
 RESET search_path;
 
 SELECT id, status, assigned_vehicle_id, assigned_at > '2000-01-02' AS real_now
-FROM truck_accept.truck_requests ORDER BY id;
-SELECT id, status FROM truck_accept.vehicles ORDER BY id;
-SELECT truck_request_id, vehicle_id, status FROM truck_accept.assignments;
+FROM public.truck_requests ORDER BY id;
+SELECT id, status FROM public.vehicles ORDER BY id;
+SELECT truck_request_id, vehicle_id, status FROM public.assignments;
 SELECT (SELECT count(*) FROM evil.truck_requests) + (SELECT count(*) FROM evil.orders)
 	 + (SELECT count(*) FROM evil.vehicles) + (SELECT count(*) FROM evil.drivers)
 	 + (SELECT count(*) FROM evil.assignments) AS rows_in_evil_tables;
 
 DROP SCHEMA evil CASCADE;
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

@@ -2,6 +2,7 @@
 -- with a JSON payload; PostgreSQL delivers it only on commit.  A second
 -- connection (dblink) listens, so that the payload can be checked against
 -- the rows the acceptance wrote.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 CREATE EXTENSION IF NOT EXISTS dblink;
@@ -41,14 +42,14 @@ BEGIN
 END
 $$;
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 2);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 2);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000a1', 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000c2', '00000000-0000-0000-0000-0000000000d2', 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	('00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000d1');
 
 -- Rolled back: nothing is delivered.
@@ -78,7 +79,7 @@ SELECT p - 'assignment_id' - 'trip_id' AS payload_without_random_ids,
 FROM (SELECT extra::jsonb AS p FROM got) s;
 SELECT (p->>'assignment_id')::uuid = a.id AS assignment_matches,
 	   (p->>'trip_id')::uuid = a.trip_id AS trip_matches
-FROM (SELECT extra::jsonb AS p FROM got) s, truck_accept.assignments a;
+FROM (SELECT extra::jsonb AS p FROM got) s, public.assignments a;
 
 -- Without a driver, driver_id is JSON null.
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b2',
@@ -89,13 +90,13 @@ FROM drain();
 
 -- truck_accept.notify = off: accepted, but nothing queued.
 SHOW truck_accept.notify;
-UPDATE truck_accept.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
+UPDATE public.truck_requests SET status = 'searching', assigned_transporter_id = NULL,
 	assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL
 	WHERE id = '00000000-0000-0000-0000-0000000000b2';
-UPDATE truck_accept.assignments SET status = 'released'
+UPDATE public.assignments SET status = 'released'
 	WHERE truck_request_id = '00000000-0000-0000-0000-0000000000b2';
-UPDATE truck_accept.vehicles SET status = 'available' WHERE id = '00000000-0000-0000-0000-0000000000c2';
-UPDATE truck_accept.orders SET trucks_filled = 1, status = 'partially_filled';
+UPDATE public.vehicles SET status = 'available' WHERE id = '00000000-0000-0000-0000-0000000000c2';
+UPDATE public.orders SET trucks_filled = 1, status = 'partially_filled';
 SET truck_accept.notify = off;
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b2',
 	'00000000-0000-0000-0000-0000000000d2', '00000000-0000-0000-0000-0000000000c2');
@@ -107,5 +108,5 @@ SET truck_accept.notify = 'maybe';
 SET truck_accept.no_such_setting = 1;
 
 SELECT dblink_disconnect('listener');
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

@@ -2,13 +2,14 @@
 -- again, from inside the outer call's own statement, and invalidates the
 -- cached plans on the way (a GRANT).  The outer call must not reuse or free a
 -- plan it is still executing; both acceptances land, the invariants hold.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 3);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 3);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000a1', 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000c2', '00000000-0000-0000-0000-0000000000d1', 'open_17ft');
 
@@ -16,9 +17,9 @@ CREATE TABLE nested_answers (outcome text, trucks_filled int);
 CREATE FUNCTION accept_the_other() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF NEW.truck_request_id = '00000000-0000-0000-0000-0000000000b1' THEN
-		-- invalidates every plan that reads truck_accept.orders
-		GRANT SELECT ON truck_accept.orders TO PUBLIC;
-		REVOKE SELECT ON truck_accept.orders FROM PUBLIC;
+		-- invalidates every plan that reads public.orders
+		GRANT SELECT ON public.orders TO PUBLIC;
+		REVOKE SELECT ON public.orders FROM PUBLIC;
 		INSERT INTO nested_answers
 		SELECT outcome, trucks_filled
 		FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b2',
@@ -27,7 +28,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER accept_the_other AFTER INSERT ON truck_accept.assignments
+CREATE TRIGGER accept_the_other AFTER INSERT ON public.assignments
 	FOR EACH ROW EXECUTE FUNCTION accept_the_other();
 
 -- warm the plan cache first, with a call that locks everything and is rejected
@@ -38,16 +39,16 @@ SELECT outcome, trucks_filled, order_status
 FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b1',
 	'00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000c1');
 SELECT * FROM nested_answers;
-SELECT trucks_filled, status FROM truck_accept.orders;
-SELECT count(*) AS active_assignments FROM truck_accept.assignments WHERE status = 'active';
+SELECT trucks_filled, status FROM public.orders;
+SELECT count(*) AS active_assignments FROM public.assignments WHERE status = 'active';
 SELECT * FROM truck_accept.invariant_violations;
 
 -- and the cached plans still work afterwards
-DROP TRIGGER accept_the_other ON truck_accept.assignments;
+DROP TRIGGER accept_the_other ON public.assignments;
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b2',
 	'00000000-0000-0000-0000-0000000000d2', '00000000-0000-0000-0000-0000000000c2');
 
 DROP FUNCTION accept_the_other();
 DROP TABLE nested_answers;
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

@@ -4,6 +4,7 @@
 -- cleared, the order's counter goes down by one and its status follows, the
 -- vehicle and driver are available again, a "released" event is appended; and
 -- the freed slot can be won again.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -33,29 +34,29 @@ LANGUAGE sql AS $$
 $$;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- Fixtures: o1 needs 2 trucks, o2 needs 1.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o1'), 2), (id('o2'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o1'), 2), (id('o2'), 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status) VALUES
 	(id('r1'), id('o1'), 'open_17ft', 'searching'),
 	(id('r2'), id('o1'), 'open_17ft', 'searching'),
 	(id('r3'), id('o2'), 'open_17ft', 'searching'),
 	(id('r-cancelled'), id('o1'), 'open_17ft', 'cancelled'),
 	(id('r-expired'), id('o1'), 'open_17ft', 'expired');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('va'), id('alpha'), 'open_17ft'),
 	(id('va2'), id('alpha'), 'open_17ft'),
 	(id('vb'), id('bravo'), 'open_17ft'),
 	(id('vc'), id('charlie'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	(id('da'), id('alpha')),
 	(id('dc'), id('charlie'));
 
 -- alpha takes r1 with a driver, bravo r2 without: o1 is fully filled.
 SELECT * FROM acc('r1', 'alpha', 'va', 'da');
 SELECT * FROM acc('r2', 'bravo', 'vb');
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- The rejections, each with the order it reports.  None writes anything.
 SELECT fingerprint() AS before_rejections \gset
@@ -81,7 +82,7 @@ SELECT * FROM truck_accept.release_truck_request(NULL, NULL);
 SELECT fingerprint() = :'before_rejections' AS nothing_written;
 
 -- released, with a driver: fully_filled -> partially_filled.
-SELECT id AS a1, trip_id AS trip1 FROM truck_accept.assignments
+SELECT id AS a1, trip_id AS trip1 FROM public.assignments
 WHERE truck_request_id = id('r1') AND status = 'active' \gset
 SELECT outcome, released, assignment_id = :'a1' AS same_assignment, nm(order_id) AS order_name,
 	   trucks_filled, trucks_needed, order_status, message
@@ -89,24 +90,24 @@ FROM truck_accept.release_truck_request(id('r1'), id('alpha'));
 -- the assignment is released (kept, not deleted)
 SELECT nm(truck_request_id) AS request, nm(transporter_id) AS transporter,
 	   nm(vehicle_id) AS vehicle, nm(driver_id) AS driver, status, trip_id = :'trip1' AS same_trip
-FROM truck_accept.assignments WHERE id = :'a1';
+FROM public.assignments WHERE id = :'a1';
 -- the request is searching again, with nothing of its holder left
 SELECT nm(id) AS request, status, assigned_transporter_id, assigned_vehicle_id,
 	   assigned_driver_id, assigned_at
-FROM truck_accept.truck_requests WHERE id = id('r1');
+FROM public.truck_requests WHERE id = id('r1');
 -- the order gave one truck back
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders WHERE id = id('o1');
+FROM public.orders WHERE id = id('o1');
 -- vehicle and driver are free again; bravo's vehicle is still on its trip
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles ORDER BY id;
-SELECT nm(id) AS driver, status FROM truck_accept.drivers ORDER BY id;
+SELECT nm(id) AS vehicle, status FROM public.vehicles ORDER BY id;
+SELECT nm(id) AS driver, status FROM public.drivers ORDER BY id;
 -- one "released" event, naming everything involved
 SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
 	   assignment_id = :'a1' AS assignment_ok, nm(transporter_id) AS transporter,
 	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
 	   payload->>'assignment_id' = :'a1' AS payload_assignment_ok,
 	   payload->>'trip_id' = :'trip1' AS payload_trip_ok
-FROM truck_accept.events ORDER BY id;
+FROM public.events ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
 -- Releasing it again: it is no longer assigned.
@@ -115,12 +116,12 @@ SELECT * FROM rel('r1', 'alpha');
 -- released, without a driver: partially_filled -> searching.
 SELECT * FROM rel('r2', 'bravo');
 SELECT nm(id) AS request, status, assigned_transporter_id IS NULL AS cleared
-FROM truck_accept.truck_requests WHERE order_id = id('o1') ORDER BY id;
+FROM public.truck_requests WHERE order_id = id('o1') ORDER BY id;
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders WHERE id = id('o1');
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id = id('vb');
+FROM public.orders WHERE id = id('o1');
+SELECT nm(id) AS vehicle, status FROM public.vehicles WHERE id = id('vb');
 SELECT event_type, named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
-FROM truck_accept.events ORDER BY id DESC LIMIT 1;
+FROM public.events ORDER BY id DESC LIMIT 1;
 SELECT * FROM truck_accept.invariant_violations;
 
 -- A one-truck order goes from fully_filled straight back to searching.
@@ -132,25 +133,25 @@ SELECT * FROM rel('r3', 'charlie');
 SELECT * FROM acc('r1', 'charlie', 'vc', 'dc');
 SELECT nm(transporter_id) AS transporter, nm(vehicle_id) AS vehicle, status,
 	   id = :'a1' AS first_assignment, trip_id = :'trip1' AS first_trip
-FROM truck_accept.assignments WHERE truck_request_id = id('r1')
+FROM public.assignments WHERE truck_request_id = id('r1')
 ORDER BY status DESC;
 SELECT nm(id) AS request, status, nm(assigned_transporter_id) AS transporter,
 	   nm(assigned_vehicle_id) AS vehicle, nm(assigned_driver_id) AS driver
-FROM truck_accept.truck_requests WHERE id = id('r1');
+FROM public.truck_requests WHERE id = id('r1');
 -- ... and the released holder can come back with the same truck elsewhere
 SELECT * FROM acc('r2', 'alpha', 'va', 'da');
 -- but r1 is no longer alpha's to release
 SELECT * FROM rel('r1', 'alpha');
 SELECT count(*) FILTER (WHERE status = 'released') AS released,
 	   count(*) FILTER (WHERE status = 'active') AS active
-FROM truck_accept.assignments;
+FROM public.assignments;
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders ORDER BY id;
-SELECT array_agg(event_type ORDER BY id) AS events FROM truck_accept.events;
+FROM public.orders ORDER BY id;
+SELECT array_agg(event_type ORDER BY id) AS events FROM public.events;
 
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t07 CASCADE;
 RESET search_path;

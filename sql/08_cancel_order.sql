@@ -4,6 +4,7 @@
 -- drivers, and cancels the order with trucks_filled back to its completed
 -- assignments; it appends one assignment_cancelled event per assignment and
 -- one order_cancelled.  Nothing of a cancelled order can be won any more.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -24,22 +25,22 @@ LANGUAGE sql AS $$
 $$;
 -- the active (or given status's) assignment of a request
 CREATE FUNCTION asg(req text, st text DEFAULT 'active') RETURNS uuid LANGUAGE sql AS $$
-	SELECT a.id FROM truck_accept.assignments a
+	SELECT a.id FROM public.assignments a
 	WHERE a.truck_request_id = id(req) AND a.status = st
 $$;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- Fixtures.  o1 needs 3 trucks and has every kind of request; o2 is fully
 -- filled, one of its trips already completed; o3 has nothing assigned; o4 has
 -- no request at all; o-expired and o-completed are closed.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 3), (id('o2'), 2), (id('o3'), 2), (id('o4'), 1), (id('o5'), 1);
-INSERT INTO truck_accept.orders (id, trucks_needed, status) VALUES
+INSERT INTO public.orders (id, trucks_needed, status) VALUES
 	(id('o-expired'), 1, 'expired'),
 	(id('o-completed'), 1, 'completed');
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', 'searching', NULL),
 	(id('r2'), id('o1'), 'open_17ft', 'searching', NULL),
 	(id('r3'), id('o1'), 'open_17ft', 'searching', NULL),
@@ -52,12 +53,12 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, exp
 	(id('r10'), id('o3'), 'open_17ft', 'searching', NULL),
 	(id('r11'), id('o5'), 'open_17ft', 'searching', NULL),
 	(id('r12'), id('o-expired'), 'open_17ft', 'expired', NULL);
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('va'), id('alpha'), 'open_17ft'),
 	(id('va2'), id('alpha'), 'open_17ft'),
 	(id('vb'), id('bravo'), 'open_17ft'),
 	(id('vc'), id('charlie'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	(id('da'), id('alpha')),
 	(id('dc'), id('charlie'));
 
@@ -66,7 +67,7 @@ SELECT * FROM acc('r2', 'bravo', 'vb');
 SELECT * FROM acc('r7', 'alpha', 'va2');
 SELECT * FROM acc('r8', 'charlie', 'vc', 'dc');
 SELECT outcome, order_status FROM truck_accept.complete_assignment(asg('r7'));
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- The rejections.  None writes anything.
 SELECT fingerprint() AS before_rejections \gset
@@ -83,34 +84,34 @@ SELECT fingerprint() = :'before_rejections' AS nothing_written;
 -- cancelled: o1 had two active assignments (one with a driver), a searching
 -- request, one searching but past its expires_at, an expired and a cancelled
 -- one.
-SELECT id AS a1, trip_id AS trip1 FROM truck_accept.assignments
+SELECT id AS a1, trip_id AS trip1 FROM public.assignments
 WHERE truck_request_id = id('r1') AND status = 'active' \gset
-SELECT id AS a2, trip_id AS trip2 FROM truck_accept.assignments
+SELECT id AS a2, trip_id AS trip2 FROM public.assignments
 WHERE truck_request_id = id('r2') AND status = 'active' \gset
 SELECT * FROM truck_accept.cancel_order(id('o1'));
 -- every searching and assigned request is cancelled (also the one past its
 -- expires_at that nobody expired yet); the expired one stays expired
 SELECT nm(id) AS request, status
-FROM truck_accept.truck_requests WHERE order_id = id('o1') ORDER BY id;
+FROM public.truck_requests WHERE order_id = id('o1') ORDER BY id;
 -- both active assignments are cancelled
 SELECT nm(truck_request_id) AS request, nm(transporter_id) AS transporter, status,
 	   id = CASE truck_request_id WHEN id('r1') THEN :'a1'::uuid ELSE :'a2'::uuid END AS same_assignment
-FROM truck_accept.assignments WHERE order_id = id('o1') ORDER BY truck_request_id;
+FROM public.assignments WHERE order_id = id('o1') ORDER BY truck_request_id;
 -- the order: cancelled, nothing filled any more
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders WHERE id = id('o1');
+FROM public.orders WHERE id = id('o1');
 -- the vehicles and the driver are free again (o2's are untouched)
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles ORDER BY id;
-SELECT nm(id) AS driver, status FROM truck_accept.drivers ORDER BY id;
+SELECT nm(id) AS vehicle, status FROM public.vehicles ORDER BY id;
+SELECT nm(id) AS driver, status FROM public.drivers ORDER BY id;
 -- events: one assignment_cancelled per assignment, then the order_cancelled
-SELECT array_agg(event_type ORDER BY id) AS events FROM truck_accept.events;
+SELECT array_agg(event_type ORDER BY id) AS events FROM public.events;
 SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
 	   nm(transporter_id) AS transporter,
 	   assignment_id = CASE request_id WHEN id('r1') THEN :'a1'::uuid ELSE :'a2'::uuid END AS assignment_ok,
 	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
 	   payload->>'assignment_id' = assignment_id::text AS payload_assignment_ok,
 	   payload->>'trip_id' = CASE request_id WHEN id('r1') THEN :'trip1' ELSE :'trip2' END AS payload_trip_ok
-FROM truck_accept.events ORDER BY event_type, request_id;
+FROM public.events ORDER BY event_type, request_id;
 SELECT * FROM truck_accept.invariant_violations;
 
 -- A second cancellation: already_closed, nothing written.
@@ -135,38 +136,38 @@ SELECT * FROM acc('r11', 'alpha', 'va', 'da');
 
 -- A fully filled order with a completed trip: the active assignment is
 -- cancelled, the completed one stays completed and still counts.
-SELECT id AS a8 FROM truck_accept.assignments WHERE truck_request_id = id('r8') \gset
+SELECT id AS a8 FROM public.assignments WHERE truck_request_id = id('r8') \gset
 SELECT * FROM truck_accept.cancel_order(id('o2'));
-SELECT nm(id) AS request, status FROM truck_accept.truck_requests
+SELECT nm(id) AS request, status FROM public.truck_requests
 WHERE order_id = id('o2') ORDER BY id;
-SELECT nm(truck_request_id) AS request, status FROM truck_accept.assignments
+SELECT nm(truck_request_id) AS request, status FROM public.assignments
 WHERE order_id = id('o2') ORDER BY truck_request_id;
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders WHERE id = id('o2');
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id IN (id('va2'), id('vc')) ORDER BY id;
-SELECT nm(id) AS driver, status FROM truck_accept.drivers WHERE id = id('dc');
+FROM public.orders WHERE id = id('o2');
+SELECT nm(id) AS vehicle, status FROM public.vehicles WHERE id IN (id('va2'), id('vc')) ORDER BY id;
+SELECT nm(id) AS driver, status FROM public.drivers WHERE id = id('dc');
 SELECT event_type, assignment_id = :'a8' AS assignment_ok,
 	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
-FROM truck_accept.events WHERE order_id = id('o2') ORDER BY id;
+FROM public.events WHERE order_id = id('o2') ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
 -- Nothing assigned: the requests are cancelled, only order_cancelled.
 SELECT * FROM truck_accept.cancel_order(id('o3'));
-SELECT nm(id) AS request, status FROM truck_accept.truck_requests
+SELECT nm(id) AS request, status FROM public.truck_requests
 WHERE order_id = id('o3') ORDER BY id;
 SELECT event_type, named(payload) AS payload
-FROM truck_accept.events WHERE order_id = id('o3') ORDER BY id;
+FROM public.events WHERE order_id = id('o3') ORDER BY id;
 -- No request at all.
 SELECT * FROM truck_accept.cancel_order(id('o4'));
 SELECT event_type, named(payload) AS payload
-FROM truck_accept.events WHERE order_id = id('o4') ORDER BY id;
+FROM public.events WHERE order_id = id('o4') ORDER BY id;
 
 -- every cancelled order, and its counter
 SELECT nm(id) AS order_name, trucks_filled, trucks_needed, status
-FROM truck_accept.orders ORDER BY id;
+FROM public.orders ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t08 CASCADE;
 RESET search_path;

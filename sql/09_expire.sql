@@ -4,6 +4,7 @@
 -- an open order left with nothing filled, no searching request and an
 -- expired one.  An order with a truck filled is never expired; a second run
 -- finds nothing to do.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -27,22 +28,22 @@ CREATE FUNCTION state() RETURNS TABLE (order_name text, order_status text, fille
 LANGUAGE sql AS $$
 	SELECT nm(o.id), o.status, o.trucks_filled || '/' || o.trucks_needed,
 		   (SELECT string_agg(nm(r.id) || ' ' || r.status, ', ' ORDER BY r.id)
-			FROM truck_accept.truck_requests r WHERE r.order_id = o.id)
-	FROM truck_accept.orders o ORDER BY o.id
+			FROM public.truck_requests r WHERE r.order_id = o.id)
+	FROM public.orders o ORDER BY o.id
 $$;
 -- the events since the given id, by name
 CREATE FUNCTION events_since(after bigint)
 RETURNS TABLE (event_type text, order_name text, request text, payload jsonb)
 LANGUAGE sql AS $$
 	SELECT e.event_type, nm(e.order_id), nm(e.request_id), named(e.payload)
-	FROM truck_accept.events e WHERE e.id > after ORDER BY e.id
+	FROM public.events e WHERE e.id > after ORDER BY e.id
 $$;
 CREATE FUNCTION last_event() RETURNS bigint LANGUAGE sql AS $$
-	SELECT coalesce(max(id), 0) FROM truck_accept.events
+	SELECT coalesce(max(id), 0) FROM public.events
 $$;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- Fixtures, with fixed expiry times (the test shows them in PST8PDT, the
 -- time zone pg_regress runs in).
@@ -52,9 +53,9 @@ TRUNCATE truck_accept.events;
 --   o4: a cancelled request (its expiry passed too) and one expiring 2000-01-01
 --   o5: one request that expired a minute ago
 --   o6: one truck, won, and an over-broadcast request expiring 2000-01-01
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2), (id('o2'), 2), (id('o3'), 2), (id('o4'), 1), (id('o5'), 1), (id('o6'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', 'searching', '2000-01-01 00:00:00+00'),
 	(id('r2'), id('o1'), 'open_17ft', 'searching', '2000-01-02 00:00:00+00'),
 	(id('r3'), id('o2'), 'open_17ft', 'searching', '2000-01-01 00:00:00+00'),
@@ -67,15 +68,15 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, exp
 	(id('r10'), id('o5'), 'open_17ft', 'searching', now() - interval '1 minute'),
 	(id('r11'), id('o6'), 'open_17ft', 'searching', '2100-01-01 00:00:00+00'),
 	(id('r12'), id('o6'), 'open_17ft', 'searching', '2000-01-01 00:00:00+00');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('va'), id('alpha'), 'open_17ft'),
 	(id('vb'), id('bravo'), 'open_17ft'),
 	(id('vc'), id('charlie'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES (id('da'), id('alpha'));
+INSERT INTO public.drivers (id, transporter_id) VALUES (id('da'), id('alpha'));
 
 SELECT * FROM acc('r6', 'alpha', 'va', 'da');
 SELECT * FROM acc('r11', 'bravo', 'vb');
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 SELECT * FROM state();
 
 -- A NULL as_of is an error, SQLSTATE 22004.
@@ -110,7 +111,7 @@ SELECT order_name, order_status, requests FROM state() WHERE order_name = 'o5';
 SELECT event_type, order_name, request, payload - 'expires_at' AS payload_without_time
 FROM events_since(:mark);
 SELECT (e.payload->>'expires_at')::timestamptz = r.expires_at AS expires_at_ok
-FROM truck_accept.events e JOIN truck_accept.truck_requests r ON r.id = e.request_id
+FROM public.events e JOIN public.truck_requests r ON r.id = e.request_id
 WHERE e.id > :mark;
 
 -- as_of in the future: r5 (2050); o2 keeps its request that never expires.
@@ -145,7 +146,7 @@ FROM truck_accept.accept_any_truck_request(id('o2'), id('charlie'), id('vc'));
 
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t09 CASCADE;
 RESET search_path;

@@ -4,6 +4,7 @@
 -- fully_filled until its last active assignment completes and then becomes
 -- completed (assignment_completed and order_completed events).  A partially
 -- filled order is not completed by its trips.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -24,7 +25,7 @@ LANGUAGE sql AS $$
 $$;
 -- the latest assignment of a request
 CREATE FUNCTION asg(req text) RETURNS uuid LANGUAGE sql AS $$
-	SELECT a.id FROM truck_accept.assignments a
+	SELECT a.id FROM public.assignments a
 	WHERE a.truck_request_id = id(req) ORDER BY a.created_at DESC, a.status = 'active' DESC LIMIT 1
 $$;
 -- the call, with the ids read back as names
@@ -39,21 +40,21 @@ CREATE FUNCTION state() RETURNS TABLE (order_name text, order_status text, fille
 LANGUAGE sql AS $$
 	SELECT nm(o.id), o.status, o.trucks_filled || '/' || o.trucks_needed,
 		   (SELECT string_agg(nm(r.id) || ' ' || r.status, ', ' ORDER BY r.id)
-			FROM truck_accept.truck_requests r WHERE r.order_id = o.id)
-	FROM truck_accept.orders o ORDER BY o.id
+			FROM public.truck_requests r WHERE r.order_id = o.id)
+	FROM public.orders o ORDER BY o.id
 $$;
 CREATE FUNCTION last_event() RETURNS bigint LANGUAGE sql AS $$
-	SELECT coalesce(max(id), 0) FROM truck_accept.events
+	SELECT coalesce(max(id), 0) FROM public.events
 $$;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- Fixtures.  o1 needs 2 trucks and is over-broadcast as 3 requests; o2 needs
 -- 2; o3 and o4 need 1 each.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2), (id('o2'), 2), (id('o3'), 1), (id('o4'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	(id('r1'), id('o1'), 'open_17ft'),
 	(id('r2'), id('o1'), 'open_17ft'),
 	(id('r3'), id('o1'), 'open_17ft'),
@@ -61,13 +62,13 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
 	(id('r5'), id('o2'), 'open_17ft'),
 	(id('r6'), id('o3'), 'open_17ft'),
 	(id('r7'), id('o4'), 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('va'), id('alpha'), 'open_17ft'),
 	(id('va2'), id('alpha'), 'open_17ft'),
 	(id('vb'), id('bravo'), 'open_17ft'),
 	(id('vb2'), id('bravo'), 'open_17ft'),
 	(id('vc'), id('charlie'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	(id('da'), id('alpha')),
 	(id('dc'), id('charlie'));
 
@@ -79,7 +80,7 @@ SELECT * FROM acc('r6', 'alpha', 'va2');
 SELECT outcome FROM truck_accept.release_truck_request(id('r6'), id('alpha'));
 SELECT * FROM acc('r7', 'bravo', 'vb2');
 SELECT outcome FROM truck_accept.cancel_order(id('o4'));
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 SELECT * FROM state();
 
 -- The rejections.  None writes anything.
@@ -100,16 +101,16 @@ SELECT fingerprint() = :'before_rejections' AS nothing_written;
 SELECT asg('r1') AS a1 \gset
 SELECT last_event() AS mark \gset
 SELECT * FROM cmp(:'a1');
-SELECT nm(truck_request_id) AS request, status FROM truck_accept.assignments WHERE id = :'a1';
+SELECT nm(truck_request_id) AS request, status FROM public.assignments WHERE id = :'a1';
 SELECT * FROM state() WHERE order_name = 'o1';
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id IN (id('va'), id('vb')) ORDER BY id;
-SELECT nm(id) AS driver, status FROM truck_accept.drivers WHERE id = id('da');
+SELECT nm(id) AS vehicle, status FROM public.vehicles WHERE id IN (id('va'), id('vb')) ORDER BY id;
+SELECT nm(id) AS driver, status FROM public.drivers WHERE id = id('da');
 SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
 	   assignment_id = :'a1' AS assignment_ok, nm(transporter_id) AS transporter,
 	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
 	   payload->>'assignment_id' = :'a1' AS payload_assignment_ok,
-	   payload->>'trip_id' = (SELECT trip_id::text FROM truck_accept.assignments WHERE id = :'a1') AS payload_trip_ok
-FROM truck_accept.events WHERE id > :mark ORDER BY id;
+	   payload->>'trip_id' = (SELECT trip_id::text FROM public.assignments WHERE id = :'a1') AS payload_trip_ok
+FROM public.events WHERE id > :mark ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
 -- already_completed: a retry changes nothing.
@@ -128,13 +129,13 @@ SELECT asg('r2') AS a2 \gset
 SELECT last_event() AS mark \gset
 SELECT * FROM cmp(:'a2');
 SELECT * FROM state() WHERE order_name = 'o1';
-SELECT nm(truck_request_id) AS request, status FROM truck_accept.assignments
+SELECT nm(truck_request_id) AS request, status FROM public.assignments
 WHERE order_id = id('o1') ORDER BY truck_request_id;
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id = id('vb');
+SELECT nm(id) AS vehicle, status FROM public.vehicles WHERE id = id('vb');
 SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request,
 	   assignment_id = :'a2' AS assignment_ok, nm(transporter_id) AS transporter,
 	   named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
-FROM truck_accept.events WHERE id > :mark ORDER BY id;
+FROM public.events WHERE id > :mark ORDER BY id;
 SELECT * FROM cmp(:'a2');
 SELECT * FROM truck_accept.cancel_order(id('o1'));
 SELECT * FROM truck_accept.invariant_violations;
@@ -145,7 +146,7 @@ SELECT asg('r4') AS a4 \gset
 SELECT last_event() AS mark \gset
 SELECT * FROM cmp(:'a4');
 SELECT * FROM state() WHERE order_name = 'o2';
-SELECT array_agg(event_type ORDER BY id) AS events FROM truck_accept.events WHERE id > :mark;
+SELECT array_agg(event_type ORDER BY id) AS events FROM public.events WHERE id > :mark;
 -- ... it fills up again, with the freed truck, and completes with its last trip.
 SELECT * FROM acc('r5', 'charlie', 'vc', 'dc');
 SELECT asg('r5') AS a5 \gset
@@ -153,12 +154,12 @@ SELECT last_event() AS mark \gset
 SELECT * FROM cmp(:'a5');
 SELECT * FROM state() WHERE order_name = 'o2';
 SELECT event_type, named(payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
-FROM truck_accept.events WHERE id > :mark ORDER BY id;
+FROM public.events WHERE id > :mark ORDER BY id;
 
 -- A completed trip on a full order that then loses its other truck: the order
 -- drops back to partially_filled and is completed only once filled again.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o5'), 2);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o5'), 2);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	(id('r8'), id('o5'), 'open_17ft'), (id('r9'), id('o5'), 'open_17ft');
 SELECT * FROM acc('r8', 'alpha', 'va', 'da');
 SELECT * FROM acc('r9', 'bravo', 'vb');
@@ -171,7 +172,7 @@ SELECT * FROM state();
 
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t10 CASCADE;
 RESET search_path;

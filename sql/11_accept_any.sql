@@ -5,6 +5,7 @@
 -- accepted, already_yours (a retry with the same vehicle), order_closed,
 -- request_closed (open order, no free request left), not_found (no such
 -- order), the vehicle_* and driver_* rejections; NULL arguments are errors.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -32,12 +33,12 @@ LANGUAGE sql AS $$
 	SELECT nm(o.id), o.status, o.trucks_filled || '/' || o.trucks_needed,
 		   (SELECT string_agg(nm(r.id) || ' ' || r.status
 							  || coalesce(' ' || nm(r.assigned_vehicle_id), ''), ', ' ORDER BY r.id)
-			FROM truck_accept.truck_requests r WHERE r.order_id = o.id)
-	FROM truck_accept.orders o ORDER BY o.id
+			FROM public.truck_requests r WHERE r.order_id = o.id)
+	FROM public.orders o ORDER BY o.id
 $$;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- Fixtures.  o1 needs 2 trucks, broadcast as six requests, ordered by id:
 -- r1 cancelled, r2 searching but past its expires_at, r3 expired, then three
@@ -45,13 +46,13 @@ TRUNCATE truck_accept.events;
 -- only request is past its expires_at.  o4 needs 1, broadcast once.
 -- o-cancelled, o-expired and o-completed are closed.  o5 keeps a truck and
 -- a driver of alpha's busy.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2), (id('o2'), 2), (id('o3'), 1), (id('o4'), 1), (id('o5'), 1);
-INSERT INTO truck_accept.orders (id, trucks_needed, status) VALUES
+INSERT INTO public.orders (id, trucks_needed, status) VALUES
 	(id('o-cancelled'), 1, 'cancelled'),
 	(id('o-expired'), 1, 'expired'),
 	(id('o-completed'), 1, 'completed');
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', 'cancelled', NULL),
 	(id('r2'), id('o1'), 'open_17ft', 'searching', now() - interval '1 second'),
 	(id('r3'), id('o1'), 'open_17ft', 'expired', NULL),
@@ -66,7 +67,7 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, status, exp
 	(id('x1'), id('o-cancelled'), 'open_17ft', 'cancelled', NULL),
 	(id('x2'), id('o-expired'), 'open_17ft', 'expired', NULL),
 	(id('x3'), id('o-completed'), 'open_17ft', 'searching', NULL);
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type, status) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type, status) VALUES
 	(id('va'), id('alpha'), 'open_17ft', 'available'),
 	(id('va2'), id('alpha'), 'open_17ft', 'available'),
 	(id('va-closed'), id('alpha'), 'closed_20ft', 'available'),
@@ -76,14 +77,14 @@ INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type, status) VAL
 	(id('vb'), id('bravo'), 'open_17ft', 'available'),
 	(id('vc'), id('charlie'), 'open_17ft', 'available'),
 	(id('vc2'), id('charlie'), 'open_17ft', 'available');
-INSERT INTO truck_accept.drivers (id, transporter_id, status) VALUES
+INSERT INTO public.drivers (id, transporter_id, status) VALUES
 	(id('da'), id('alpha'), 'available'),
 	(id('da2'), id('alpha'), 'available'),
 	(id('da-busy'), id('alpha'), 'available'),
 	(id('da-inactive'), id('alpha'), 'inactive'),
 	(id('db'), id('bravo'), 'available');
 SELECT outcome FROM truck_accept.accept_truck_request(id('w1'), id('alpha'), id('va-busy'), id('da-busy'));
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
 -- The result's columns, in order: accept's nine, then request_id.  An
 -- unknown order is not_found, with no order and no request.
@@ -131,13 +132,13 @@ SELECT r.assignment_id = a.id AS same_assignment, r.trip_id = a.trip_id AS same_
 	   nm(a.truck_request_id) AS request, nm(a.transporter_id) AS transporter,
 	   nm(a.vehicle_id) AS vehicle, nm(a.driver_id) AS driver, a.status
 FROM truck_accept.accept_any_truck_request(id('o1'), id('alpha'), id('va'), id('da')) r
-JOIN truck_accept.assignments a ON a.truck_request_id = r.request_id;
-SELECT nm(id) AS vehicle, status FROM truck_accept.vehicles WHERE id = id('va');
-SELECT nm(id) AS driver, status FROM truck_accept.drivers WHERE id = id('da');
+JOIN public.assignments a ON a.truck_request_id = r.request_id;
+SELECT nm(id) AS vehicle, status FROM public.vehicles WHERE id = id('va');
+SELECT nm(id) AS driver, status FROM public.drivers WHERE id = id('da');
 SELECT e.event_type, nm(e.request_id) AS request, e.assignment_id = a.id AS assignment_ok,
 	   named(e.payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids,
 	   e.payload->>'trip_id' = a.trip_id::text AS payload_trip_ok
-FROM truck_accept.events e JOIN truck_accept.assignments a ON a.truck_request_id = e.request_id
+FROM public.events e JOIN public.assignments a ON a.truck_request_id = e.request_id
 ORDER BY e.id;
 
 -- already_yours: a retry with the same vehicle gets the same slot back,
@@ -160,7 +161,7 @@ SELECT r.outcome, nm(r.request_id) AS request,
 	   r.assignment_id = a.id AS same_assignment, r.trip_id = a.trip_id AS same_trip
 FROM (VALUES ('va'), ('va2')) v(name)
 	 CROSS JOIN LATERAL truck_accept.accept_any_truck_request(id('o1'), id('alpha'), id(v.name)) r
-	 JOIN truck_accept.assignments a ON a.vehicle_id = id(v.name) AND a.status = 'active'
+	 JOIN public.assignments a ON a.vehicle_id = id(v.name) AND a.status = 'active'
 ORDER BY v.name;
 -- order_closed: the order is full; r6 is still searching, so it is the
 -- request decided on
@@ -187,17 +188,17 @@ SELECT * FROM state();
 -- request (and the release its "released").
 SELECT e.event_type, nm(e.request_id) AS request, nm(e.transporter_id) AS transporter,
 	   e.payload->>'order_status' AS order_status
-FROM truck_accept.events e ORDER BY e.id;
+FROM public.events e ORDER BY e.id;
 
 SELECT * FROM truck_accept.invariant_violations;
 
 -- An order broadcast for two types: a closed truck takes the closed request
 -- even though an open one has a lower id, and an open truck the open one.
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o9'), 2);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o9'), 2);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	(id('r91'), id('o9'), 'open_17ft'),
 	(id('r92'), id('o9'), 'closed_20ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('v9-closed'), id('niner'), 'closed_20ft'),
 	(id('v9-closed2'), id('niner'), 'closed_20ft'),
 	(id('v9-open'), id('niner'), 'open_17ft');
@@ -207,7 +208,7 @@ SELECT * FROM take_any('o9', 'niner', 'v9-closed2');
 SELECT * FROM take_any('o9', 'niner', 'v9-open');
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t11 CASCADE;
 RESET search_path;

@@ -1,9 +1,10 @@
--- 12_events: every state change appends its events to truck_accept.events
+-- 12_events: every state change appends its events to public.events
 -- in the changing transaction (roll it back and they are gone), with a JSON
 -- payload naming what changed; take_events(n) hands out the oldest n in id
 -- order and removes them in the consumer's transaction (a consumer that
 -- rolls back puts them back), skipping those another consumer holds.  The
 -- grants the README lists are enough to run every function.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 -- Helpers live in a schema of their own, dropped at the end.
@@ -23,36 +24,36 @@ LANGUAGE sql AS $$
 	FROM truck_accept.accept_truck_request(id(req), id(tr), id(veh), id(drv)) r
 $$;
 CREATE FUNCTION asg(req text) RETURNS uuid LANGUAGE sql AS $$
-	SELECT a.id FROM truck_accept.assignments a
+	SELECT a.id FROM public.assignments a
 	WHERE a.truck_request_id = id(req) AND a.status = 'active'
 $$;
 -- the event log, by name
 CREATE FUNCTION log() RETURNS TABLE (event_type text, order_name text, request text)
 LANGUAGE sql AS $$
 	SELECT e.event_type, nm(e.order_id), nm(e.request_id)
-	FROM truck_accept.events e ORDER BY e.id
+	FROM public.events e ORDER BY e.id
 $$;
 -- the rank of an event id among all events taken or not: ids are not
 -- reproducible, their order is
-CREATE TABLE all_events AS SELECT * FROM truck_accept.events WITH NO DATA;
+CREATE TABLE all_events AS SELECT * FROM public.events WITH NO DATA;
 
 -- Whatever earlier tests left in the event log is not ours to read.
-TRUNCATE truck_accept.events;
+TRUNCATE public.events;
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2), (id('o2'), 1), (id('o3'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', NULL),
 	(id('r2'), id('o1'), 'open_17ft', NULL),
 	(id('r3'), id('o2'), 'open_17ft', NULL),
 	(id('r4'), id('o3'), 'open_17ft', '2000-01-01 00:00:00+00');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('va'), id('alpha'), 'open_17ft'),
 	(id('vb'), id('bravo'), 'open_17ft'),
 	(id('vc'), id('charlie'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES (id('da'), id('alpha'));
+INSERT INTO public.drivers (id, transporter_id) VALUES (id('da'), id('alpha'));
 
--- take_events returns rows of truck_accept.events; none yet.
+-- take_events returns rows of public.events; none yet.
 SELECT * FROM truck_accept.take_events(10);
 -- max_count must be a count: negative is 22023, NULL is 22004
 SELECT * FROM truck_accept.take_events(-1);
@@ -120,10 +121,10 @@ SELECT * FROM truck_accept.invariant_violations;
 SELECT e.event_type, nm(e.order_id) AS order_name, nm(e.request_id) AS request,
 	   e.assignment_id IS NOT NULL AS has_assignment, nm(e.transporter_id) AS transporter,
 	   named(e.payload - 'assignment_id' - 'trip_id') AS payload_without_random_ids
-FROM truck_accept.events e ORDER BY e.id;
+FROM public.events e ORDER BY e.id;
 -- the keys of each kind of payload
 SELECT e.event_type, array_agg(DISTINCT k ORDER BY k) AS payload_keys
-FROM truck_accept.events e, jsonb_object_keys(e.payload) k
+FROM public.events e, jsonb_object_keys(e.payload) k
 GROUP BY e.event_type ORDER BY min(e.id);
 -- every payload agrees with its row and with the assignment it names
 SELECT e.event_type,
@@ -137,26 +138,26 @@ SELECT e.event_type,
 	   a.id IS NOT NULL OR e.assignment_id IS NULL AS assignment_exists,
 	   a.truck_request_id IS NOT DISTINCT FROM e.request_id
 		   OR e.assignment_id IS NULL AS assignment_of_request
-FROM truck_accept.events e LEFT JOIN truck_accept.assignments a ON a.id = e.assignment_id
+FROM public.events e LEFT JOIN public.assignments a ON a.id = e.assignment_id
 ORDER BY e.id;
 SELECT count(DISTINCT assignment_id) AS assignments_named, count(*) AS events
-FROM truck_accept.events;
+FROM public.events;
 
 -- take_events(0) takes nothing.
-INSERT INTO all_events SELECT * FROM truck_accept.events;
+INSERT INTO all_events SELECT * FROM public.events;
 SELECT count(*) AS logged FROM all_events;
 SELECT * FROM truck_accept.take_events(0);
-SELECT count(*) AS left FROM truck_accept.events;
+SELECT count(*) AS left FROM public.events;
 
 -- A consumer that rolls back puts its events back.
 BEGIN;
 SELECT event_type, nm(request_id) AS request FROM truck_accept.take_events(3);
-SELECT count(*) AS left_inside FROM truck_accept.events;
+SELECT count(*) AS left_inside FROM public.events;
 ROLLBACK;
 SELECT count(*) AS left,
-	   (SELECT array_agg(id ORDER BY id) FROM truck_accept.events)
+	   (SELECT array_agg(id ORDER BY id) FROM public.events)
 	   = (SELECT array_agg(id ORDER BY id) FROM all_events) AS same_events
-FROM truck_accept.events;
+FROM public.events;
 
 -- take_events(n) returns the oldest n, in id order, whole, and removes them.
 CREATE TABLE taken AS SELECT * FROM truck_accept.take_events(3) WITH ORDINALITY;
@@ -165,7 +166,7 @@ SELECT t.ordinality, t.event_type, nm(t.request_id) AS request,
 	   to_jsonb(t) - 'ordinality' = to_jsonb(a) AS whole_row
 FROM taken t JOIN all_events a ON a.id = t.id ORDER BY t.ordinality;
 SELECT count(*) AS left, min(id) > (SELECT max(id) FROM taken) AS younger_ones_left
-FROM truck_accept.events;
+FROM public.events;
 -- the next consumer gets the next ones
 INSERT INTO taken SELECT * FROM truck_accept.take_events(2);
 SELECT array_agg(event_type ORDER BY id) AS taken FROM taken;
@@ -194,7 +195,7 @@ FROM other_took o GROUP BY 2;
 SELECT (SELECT array_agg(id ORDER BY id) FROM
 		(SELECT id FROM taken UNION ALL SELECT id FROM other_took) s)
 	   = (SELECT array_agg(id ORDER BY id) FROM all_events) AS each_exactly_once;
-SELECT count(*) AS left FROM truck_accept.events;
+SELECT count(*) AS left FROM public.events;
 SELECT * FROM truck_accept.take_events(100);
 
 SELECT * FROM truck_accept.invariant_violations;
@@ -202,8 +203,8 @@ SELECT * FROM truck_accept.invariant_violations;
 -- Privileges.  PUBLIC gets nothing of 1.1 ...
 SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
 FROM pg_proc p WHERE p.pronamespace = 'truck_accept'::regnamespace ORDER BY p.oid::regprocedure::text;
-SELECT has_table_privilege('public', 'truck_accept.events', 'SELECT, INSERT, UPDATE, DELETE') AS public_events,
-	   has_sequence_privilege('public', 'truck_accept.events_id_seq', 'USAGE, SELECT, UPDATE') AS public_sequence;
+SELECT has_table_privilege('public', 'public.events', 'SELECT, INSERT, UPDATE, DELETE') AS public_events,
+	   has_sequence_privilege('public', 'public.events_id_seq', 'USAGE, SELECT, UPDATE') AS public_sequence;
 -- ... and a role with exactly the grants the README lists can run every
 -- function: an application role (accept's grants, EXECUTE on each function,
 -- UPDATE on assignments) and an event consumer (SELECT, UPDATE, DELETE on
@@ -216,19 +217,19 @@ GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uu
 	truck_accept.cancel_order(uuid),
 	truck_accept.expire_truck_requests(timestamptz),
 	truck_accept.complete_assignment(uuid) TO truck_accept_app12;
-GRANT SELECT, UPDATE ON truck_accept.orders, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers TO truck_accept_app12;
-GRANT SELECT, INSERT, UPDATE ON truck_accept.assignments TO truck_accept_app12;
-GRANT INSERT ON truck_accept.events TO truck_accept_app12;
-GRANT USAGE ON SEQUENCE truck_accept.events_id_seq TO truck_accept_app12;
+GRANT SELECT, UPDATE ON public.orders, public.truck_requests,
+	public.vehicles, public.drivers TO truck_accept_app12;
+GRANT SELECT, INSERT, UPDATE ON public.assignments TO truck_accept_app12;
+GRANT INSERT ON public.events TO truck_accept_app12;
+GRANT USAGE ON SEQUENCE public.events_id_seq TO truck_accept_app12;
 CREATE ROLE truck_accept_consumer12;
 GRANT USAGE ON SCHEMA truck_accept TO truck_accept_consumer12;
-GRANT SELECT, UPDATE, DELETE ON truck_accept.events TO truck_accept_consumer12;
+GRANT SELECT, UPDATE, DELETE ON public.events TO truck_accept_consumer12;
 GRANT EXECUTE ON FUNCTION truck_accept.take_events(integer) TO truck_accept_consumer12;
 -- (and this test's helpers)
 GRANT USAGE ON SCHEMA t12 TO truck_accept_app12, truck_accept_consumer12;
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('p1'), 2), (id('p2'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('p1'), 2), (id('p2'), 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
 	(id('q1'), id('p1'), 'open_17ft', NULL),
 	(id('q2'), id('p1'), 'open_17ft', NULL),
 	(id('q3'), id('p2'), 'open_17ft', '2000-01-01 00:00:00+00');
@@ -238,7 +239,7 @@ FROM truck_accept.accept_any_truck_request(id('p1'), id('bravo'), id('vb'));
 SELECT outcome FROM truck_accept.release_truck_request(id('q1'), id('bravo'));
 SELECT outcome FROM truck_accept.accept_truck_request(id('q1'), id('bravo'), id('vb'));
 SELECT outcome FROM truck_accept.complete_assignment(
-	(SELECT id FROM truck_accept.assignments WHERE truck_request_id = id('q1') AND status = 'active'));
+	(SELECT id FROM public.assignments WHERE truck_request_id = id('q1') AND status = 'active'));
 SELECT truck_accept.expire_truck_requests('2000-01-01 00:00:00+00') AS expired;
 SELECT outcome FROM truck_accept.cancel_order(id('p1'));
 -- the application cannot consume events
@@ -248,15 +249,15 @@ SET ROLE truck_accept_consumer12;
 SELECT event_type, nm(order_id) AS order_name, nm(request_id) AS request
 FROM truck_accept.take_events(100) ORDER BY id;
 RESET ROLE;
-SELECT nm(id) AS order_name, status, trucks_filled FROM truck_accept.orders
+SELECT nm(id) AS order_name, status, trucks_filled FROM public.orders
 WHERE id IN (id('p1'), id('p2')) ORDER BY id;
-SELECT count(*) AS events_left FROM truck_accept.events;
+SELECT count(*) AS events_left FROM public.events;
 DROP OWNED BY truck_accept_app12, truck_accept_consumer12;
 DROP ROLE truck_accept_app12, truck_accept_consumer12;
 
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t12 CASCADE;
 RESET search_path;

@@ -3,12 +3,13 @@
 -- subtransaction) leaves the caller's session exactly as any other error
 -- would: the statement fails, the session goes on, a PL/pgSQL EXCEPTION block
 -- rolls back its own work.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES ('00000000-0000-0000-0000-0000000000a1', 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1', 'open_17ft');
 
 -- A read-only transaction cannot lock rows: the error comes from the SKIP
@@ -35,8 +36,8 @@ CREATE ROLE truck_accept_no_update;
 GRANT USAGE ON SCHEMA truck_accept TO truck_accept_no_update;
 GRANT EXECUTE ON FUNCTION truck_accept.accept_any_truck_request(uuid, uuid, uuid, uuid)
 	TO truck_accept_no_update;
-GRANT SELECT ON truck_accept.orders, truck_accept.truck_requests, truck_accept.vehicles,
-	truck_accept.assignments TO truck_accept_no_update;
+GRANT SELECT ON public.orders, public.truck_requests, public.vehicles,
+	public.assignments TO truck_accept_no_update;
 GRANT INSERT ON block_log TO truck_accept_no_update;
 SET ROLE truck_accept_no_update;
 DO $$
@@ -61,5 +62,5 @@ SELECT * FROM truck_accept.invariant_violations;
 DROP TABLE block_log;
 DROP OWNED BY truck_accept_no_update;
 DROP ROLE truck_accept_no_update;
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

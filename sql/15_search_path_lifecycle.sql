@@ -3,30 +3,31 @@
 -- tables, an "=" that is always true for uuid and text, "<=" and ">" for
 -- timestamptz that say the opposite, and fake count(), now() and
 -- jsonb_build_object() change nothing.
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	('00000000-0000-0000-0000-0000000000a1', 2),
 	('00000000-0000-0000-0000-0000000000a2', 1),
 	('00000000-0000-0000-0000-0000000000a3', 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
 	('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'open_17ft', NULL),
 	('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000a1', 'open_17ft', NULL),
 	('00000000-0000-0000-0000-0000000000b3', '00000000-0000-0000-0000-0000000000a2', 'open_17ft', NULL),
 	('00000000-0000-0000-0000-0000000000b4', '00000000-0000-0000-0000-0000000000a3', 'open_17ft', '2000-01-01'),
 	('00000000-0000-0000-0000-0000000000b5', '00000000-0000-0000-0000-0000000000a3', 'open_17ft', '2999-01-01');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000c2', '00000000-0000-0000-0000-0000000000d2', 'open_17ft'),
 	('00000000-0000-0000-0000-0000000000c3', '00000000-0000-0000-0000-0000000000d3', 'open_17ft');
 
 CREATE SCHEMA evil;
-CREATE TABLE evil.truck_requests (LIKE truck_accept.truck_requests INCLUDING ALL);
-CREATE TABLE evil.orders (LIKE truck_accept.orders INCLUDING ALL);
-CREATE TABLE evil.vehicles (LIKE truck_accept.vehicles INCLUDING ALL);
-CREATE TABLE evil.drivers (LIKE truck_accept.drivers INCLUDING ALL);
-CREATE TABLE evil.assignments (LIKE truck_accept.assignments INCLUDING ALL);
-CREATE TABLE evil.events (LIKE truck_accept.events INCLUDING ALL);
+CREATE TABLE evil.truck_requests (LIKE public.truck_requests INCLUDING ALL);
+CREATE TABLE evil.orders (LIKE public.orders INCLUDING ALL);
+CREATE TABLE evil.vehicles (LIKE public.vehicles INCLUDING ALL);
+CREATE TABLE evil.drivers (LIKE public.drivers INCLUDING ALL);
+CREATE TABLE evil.assignments (LIKE public.assignments INCLUDING ALL);
+CREATE TABLE evil.events (LIKE public.events INCLUDING ALL);
 CREATE FUNCTION evil.always(uuid, uuid) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
 CREATE FUNCTION evil.always(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
 CREATE FUNCTION evil.never(timestamptz, timestamptz) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT false';
@@ -55,7 +56,7 @@ FROM truck_accept.release_truck_request('00000000-0000-0000-0000-0000000000b1',
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b3',
 	'00000000-0000-0000-0000-0000000000d2', '00000000-0000-0000-0000-0000000000c2');
 SELECT outcome, order_status FROM truck_accept.complete_assignment(
-	(SELECT a.id FROM truck_accept.assignments a
+	(SELECT a.id FROM public.assignments a
 	 WHERE a.truck_request_id OPERATOR(pg_catalog.=) '00000000-0000-0000-0000-0000000000b3'));
 SELECT outcome FROM truck_accept.accept_truck_request('00000000-0000-0000-0000-0000000000b2',
 	'00000000-0000-0000-0000-0000000000d3', '00000000-0000-0000-0000-0000000000c3');
@@ -68,14 +69,14 @@ FROM truck_accept.take_events(100) ORDER BY id;
 RESET search_path;
 
 SELECT id, status, assigned_transporter_id IS NOT NULL AS held
-FROM truck_accept.truck_requests ORDER BY id;
-SELECT id, status, trucks_filled FROM truck_accept.orders ORDER BY id;
-SELECT id, status FROM truck_accept.vehicles ORDER BY id;
+FROM public.truck_requests ORDER BY id;
+SELECT id, status, trucks_filled FROM public.orders ORDER BY id;
+SELECT id, status FROM public.vehicles ORDER BY id;
 SELECT (SELECT count(*) FROM evil.truck_requests) + (SELECT count(*) FROM evil.orders)
 	 + (SELECT count(*) FROM evil.vehicles) + (SELECT count(*) FROM evil.assignments)
 	 + (SELECT count(*) FROM evil.events) AS rows_in_evil_tables;
 SELECT * FROM truck_accept.invariant_violations;
 
 DROP SCHEMA evil CASCADE;
-TRUNCATE truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders, truck_accept.events;
+TRUNCATE public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders, public.events;

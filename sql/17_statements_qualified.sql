@@ -4,6 +4,7 @@
 -- (scripts/check_statements.pl; 18_hostile_operators runs every function
 -- under such a search_path).  A new statement that is not qualified fails
 -- this test.
+\i sql/include/tables.sql
 \! perl scripts/check_statements.pl truck_accept.c lifecycle.c
 
 -- the check itself finds what is not qualified (and exits 1)

@@ -5,6 +5,7 @@
 -- is OPERATOR(pg_catalog.x) (17_statements_qualified checks the texts), every
 -- function, aggregate and type is schema-qualified.  (03 and 15 show the same
 -- with look-alike tables and operators that answer wrongly.)
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 CREATE SCHEMA t18;
@@ -76,9 +77,9 @@ RESET ROLE;
 -- The world: orders o1 (2 trucks), o2 (1 truck), o3 (to cancel, with a
 -- driver on an active assignment), o4 (expiring), o5 (for accept_any: 2
 -- trucks), o6 (only an expired request).
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES
 	(id('o1'), 2), (id('o2'), 1), (id('o3'), 2), (id('o4'), 1), (id('o5'), 2), (id('o6'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at) VALUES
 	(id('r1'), id('o1'), 'open_17ft', NULL),
 	(id('r3'), id('o1'), 'open_17ft', NULL),
 	(id('rexp'), id('o1'), 'open_17ft', '2000-01-01'),
@@ -90,12 +91,12 @@ INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at)
 	(id('r5a'), id('o5'), 'open_17ft', NULL),
 	(id('r5b'), id('o5'), 'open_17ft', NULL),
 	(id('r6'), id('o6'), 'open_17ft', '2000-01-01');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('v1'), id('t1'), 'open_17ft'), (id('v1b'), id('t1'), 'closed_32ft'),
 	(id('v1c'), id('t1'), 'open_17ft'), (id('v2'), id('t2'), 'open_17ft'),
 	(id('v3'), id('t3'), 'open_17ft'), (id('v5'), id('t5'), 'open_17ft'),
 	(id('v5b'), id('t5'), 'open_17ft'), (id('v5c'), id('t5'), 'closed_32ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	(id('d1'), id('t1')), (id('d1c'), id('t1')), (id('d2'), id('t2')),
 	(id('d3'), id('t3')), (id('d5'), id('t5'));
 
@@ -152,7 +153,7 @@ SELECT outcome FROM truck_accept.accept_any_truck_request(:'o6', :'t3', :'v3');
 -- the same in one transaction, where a later call starts past the earlier win
 BEGIN;
 SELECT outcome FROM truck_accept.release_truck_request(
-	(SELECT r.id FROM truck_accept.truck_requests r
+	(SELECT r.id FROM public.truck_requests r
 	 WHERE r.order_id OPERATOR(pg_catalog.=) :'o5' ORDER BY r.id LIMIT 1), :'t5');
 SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t5', :'v5');
 SELECT outcome FROM truck_accept.accept_any_truck_request(:'o5', :'t3', :'v3');
@@ -175,11 +176,11 @@ SELECT truck_accept.expire_truck_requests('2001-01-01') AS expired;
 SET search_path = t18, public;
 
 -- the assignments of o1 (r1 and r3), to complete
-SELECT a.id AS a1 FROM truck_accept.assignments a
+SELECT a.id AS a1 FROM public.assignments a
 	WHERE a.truck_request_id = id('r1') AND a.status = 'active' \gset
-SELECT a.id AS a3 FROM truck_accept.assignments a
+SELECT a.id AS a3 FROM public.assignments a
 	WHERE a.truck_request_id = id('r3') AND a.status = 'active' \gset
-SELECT a.id AS a2 FROM truck_accept.assignments a
+SELECT a.id AS a2 FROM public.assignments a
 	WHERE a.truck_request_id = id('r2a') AND a.status = 'released' \gset
 
 SET search_path = hostile, pg_catalog, t18, public;
@@ -195,11 +196,11 @@ SELECT event_type FROM truck_accept.take_events(100);
 SELECT event_type FROM truck_accept.take_events(100);
 SET search_path = t18, public;
 
-SELECT nm(o.id), o.status, o.trucks_filled FROM truck_accept.orders o ORDER BY o.id;
+SELECT nm(o.id), o.status, o.trucks_filled FROM public.orders o ORDER BY o.id;
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA hostile CASCADE;
 DROP ROLE t18_hostile;
 DROP SCHEMA t18 CASCADE;

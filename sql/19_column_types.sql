@@ -6,29 +6,30 @@
 -- type, or varchar for text, is read like the type.  Columns added and
 -- dropped again change nothing, take_events included (its row type then
 -- has a dropped column the statement does not return).
+\i sql/include/tables.sql
 \set VERBOSITY terse
 
 CREATE SCHEMA t19;
 SET search_path = t19, public;
 \i sql/include/helpers.sql
 
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES (id('o1'), 3), (id('o2'), 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type) VALUES
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o1'), 3), (id('o2'), 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES
 	(id('r1'), id('o1'), 'open_17ft'), (id('r2'), id('o1'), 'open_17ft'),
 	(id('r3'), id('o1'), 'open_17ft'), (id('r4'), id('o2'), 'open_17ft');
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type) VALUES
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type) VALUES
 	(id('v1'), id('t1'), 'open_17ft'), (id('v2'), id('t1'), 'open_17ft'),
 	(id('v3'), id('t1'), 'open_17ft'), (id('v4'), id('t1'), 'open_17ft');
-INSERT INTO truck_accept.drivers (id, transporter_id) VALUES
+INSERT INTO public.drivers (id, transporter_id) VALUES
 	(id('d1'), id('t1')), (id('d2'), id('t1'));
 
 -- The report of the issue: vehicle_type as an enum on truck_requests and
 -- vehicles, then one accept (it used to crash the server).
 BEGIN;
 CREATE TYPE t19.vtype AS ENUM ('open_17ft', 'closed_32ft');
-ALTER TABLE truck_accept.truck_requests ALTER COLUMN vehicle_type TYPE t19.vtype
+ALTER TABLE public.truck_requests ALTER COLUMN vehicle_type TYPE t19.vtype
 	USING vehicle_type::t19.vtype;
-ALTER TABLE truck_accept.vehicles ALTER COLUMN vehicle_type TYPE t19.vtype
+ALTER TABLE public.vehicles ALTER COLUMN vehicle_type TYPE t19.vtype
 	USING vehicle_type::t19.vtype;
 \set VERBOSITY default
 SELECT outcome FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
@@ -45,8 +46,8 @@ DECLARE
 	state text;
 	msg text;
 BEGIN
-	EXECUTE format('ALTER TABLE truck_accept.%I RENAME COLUMN %I TO %I', tab, col, col || '_was');
-	EXECUTE format('ALTER TABLE truck_accept.%I ADD COLUMN %I %s', tab, col, wrong);
+	EXECUTE format('ALTER TABLE public.%I RENAME COLUMN %I TO %I', tab, col, col || '_was');
+	EXECUTE format('ALTER TABLE public.%I ADD COLUMN %I %s', tab, col, wrong);
 	EXECUTE call;
 	RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = 'no error';
 EXCEPTION WHEN OTHERS THEN
@@ -100,49 +101,49 @@ WHERE k.name = 'accept' OR (c.tab, c.col) IN (('truck_requests', 'status'), ('as
 ORDER BY c.tab, c.col, k.name;
 
 -- nothing was written by any of them
-SELECT count(*) AS assignments FROM truck_accept.assignments;
-SELECT count(*) AS events FROM truck_accept.events;
+SELECT count(*) AS assignments FROM public.assignments;
+SELECT count(*) AS events FROM public.events;
 
 -- What is read like the type: varchar for text, a domain over the type.
 BEGIN;
 CREATE DOMAIN t19.status_text AS text CHECK (VALUE <> '');
-ALTER TABLE truck_accept.vehicles RENAME COLUMN status TO status_was;
-ALTER TABLE truck_accept.vehicles ADD COLUMN status varchar(32);
-UPDATE truck_accept.vehicles SET status = status_was;
-ALTER TABLE truck_accept.orders RENAME COLUMN status TO status_was;
-ALTER TABLE truck_accept.orders ADD COLUMN status t19.status_text;
-UPDATE truck_accept.orders SET status = status_was;
+ALTER TABLE public.vehicles RENAME COLUMN status TO status_was;
+ALTER TABLE public.vehicles ADD COLUMN status varchar(32);
+UPDATE public.vehicles SET status = status_was;
+ALTER TABLE public.orders RENAME COLUMN status TO status_was;
+ALTER TABLE public.orders ADD COLUMN status t19.status_text;
+UPDATE public.orders SET status = status_was;
 SELECT outcome, order_status FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
 ROLLBACK;
 
 -- Columns added and dropped again, on every table: every function works,
 -- take_events returns its rows with the dropped column's place empty.
-ALTER TABLE truck_accept.orders ADD COLUMN note text;
-ALTER TABLE truck_accept.orders DROP COLUMN note;
-ALTER TABLE truck_accept.truck_requests ADD COLUMN note text;
-ALTER TABLE truck_accept.truck_requests DROP COLUMN note;
-ALTER TABLE truck_accept.vehicles ADD COLUMN note text;
-ALTER TABLE truck_accept.vehicles DROP COLUMN note;
-ALTER TABLE truck_accept.drivers ADD COLUMN note text;
-ALTER TABLE truck_accept.drivers DROP COLUMN note;
-ALTER TABLE truck_accept.assignments ADD COLUMN note text;
-ALTER TABLE truck_accept.assignments DROP COLUMN note;
-ALTER TABLE truck_accept.events ADD COLUMN note text;
-ALTER TABLE truck_accept.events DROP COLUMN note;
+ALTER TABLE public.orders ADD COLUMN note text;
+ALTER TABLE public.orders DROP COLUMN note;
+ALTER TABLE public.truck_requests ADD COLUMN note text;
+ALTER TABLE public.truck_requests DROP COLUMN note;
+ALTER TABLE public.vehicles ADD COLUMN note text;
+ALTER TABLE public.vehicles DROP COLUMN note;
+ALTER TABLE public.drivers ADD COLUMN note text;
+ALTER TABLE public.drivers DROP COLUMN note;
+ALTER TABLE public.assignments ADD COLUMN note text;
+ALTER TABLE public.assignments DROP COLUMN note;
+ALTER TABLE public.events ADD COLUMN note text;
+ALTER TABLE public.events DROP COLUMN note;
 SELECT outcome FROM truck_accept.accept_truck_request(id('r1'), id('t1'), id('v1'), id('d1'));
 SELECT outcome, nm(request_id) FROM truck_accept.accept_any_truck_request(id('o1'), id('t1'), id('v2'));
 SELECT outcome FROM truck_accept.release_truck_request(id('r2'), id('t1'));
 SELECT outcome FROM truck_accept.complete_assignment(
-	(SELECT a.id FROM truck_accept.assignments a WHERE a.truck_request_id = id('r1')));
+	(SELECT a.id FROM public.assignments a WHERE a.truck_request_id = id('r1')));
 SELECT outcome FROM truck_accept.accept_truck_request(id('r4'), id('t1'), id('v3'), id('d2'));
 SELECT outcome, assignments_cancelled FROM truck_accept.cancel_order(id('o2'));
-UPDATE truck_accept.truck_requests SET expires_at = '2000-01-01' WHERE id = id('r3');
+UPDATE public.truck_requests SET expires_at = '2000-01-01' WHERE id = id('r3');
 SELECT truck_accept.expire_truck_requests() AS expired;
 SELECT event_type, nm(request_id) AS request, payload ? 'event' AS has_payload
 FROM truck_accept.take_events(100) ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
-TRUNCATE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,
-	truck_accept.vehicles, truck_accept.drivers, truck_accept.orders;
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t19 CASCADE;
 RESET search_path;

@@ -16,9 +16,9 @@ INSERT INTO violation SELECT invariant, id::text, detail FROM truck_accept.invar
 -- left with a free slot that could still be won once the sweep has run
 INSERT INTO violation
 SELECT 'slot_left_free', o.id::text, format('%s/%s %s', o.trucks_filled, o.trucks_needed, o.status)
-FROM truck_accept.orders o
+FROM public.orders o
 WHERE o.status IN ('searching', 'partially_filled')
-  AND EXISTS (SELECT 1 FROM truck_accept.truck_requests r
+  AND EXISTS (SELECT 1 FROM public.truck_requests r
 			  WHERE r.order_id = o.id AND r.status = 'searching'
 				AND (r.expires_at IS NULL OR r.expires_at > clock_timestamp() + interval '2 seconds'));
 \else
@@ -26,7 +26,7 @@ WHERE o.status IN ('searching', 'partially_filled')
 INSERT INTO violation
 SELECT 'order_not_exactly_filled', id::text,
 	   format('%s/%s %s', trucks_filled, trucks_needed, status)
-FROM truck_accept.orders WHERE trucks_filled <> trucks_needed OR status <> 'fully_filled';
+FROM public.orders WHERE trucks_filled <> trucks_needed OR status <> 'fully_filled';
 \endif
 -- the sweep found every free slot winnable
 INSERT INTO violation
@@ -45,7 +45,7 @@ SELECT 'answers_vs_assignments', NULL,
 	   format('%s committed accepted answers (+%s by the sweep), %s assignments', c, s, a)
 FROM (SELECT (SELECT count(*) FROM stress.calls WHERE outcome = 'accepted' AND NOT rolled_back) AS c,
 			 (SELECT count(*) FROM pg_temp.sweep_result WHERE outcome = 'accepted') AS s,
-			 (SELECT count(*) FROM truck_accept.assignments) AS a) x
+			 (SELECT count(*) FROM public.assignments) AS a) x
 WHERE c + s <> a;
 \endif
 -- READ COMMITTED callers never see an error; REPEATABLE READ ones only 40001
@@ -67,14 +67,14 @@ INSERT INTO stress.consumed
 SELECT id, event_type, assignment_id, order_id, request_id, 'final drain'
 FROM truck_accept.take_events(1000000);
 CREATE TEMP TABLE expected_events AS
-SELECT 'accepted' AS event_type, (SELECT count(*) FROM truck_accept.assignments) AS n
-UNION ALL SELECT 'released', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'released')
-UNION ALL SELECT 'assignment_cancelled', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'cancelled')
-UNION ALL SELECT 'assignment_completed', (SELECT count(*) FROM truck_accept.assignments WHERE status = 'completed')
-UNION ALL SELECT 'order_cancelled', (SELECT count(*) FROM truck_accept.orders WHERE status = 'cancelled')
-UNION ALL SELECT 'order_expired', (SELECT count(*) FROM truck_accept.orders WHERE status = 'expired')
-UNION ALL SELECT 'order_completed', (SELECT count(*) FROM truck_accept.orders WHERE status = 'completed')
-UNION ALL SELECT 'request_expired', (SELECT count(*) FROM truck_accept.truck_requests WHERE status = 'expired');
+SELECT 'accepted' AS event_type, (SELECT count(*) FROM public.assignments) AS n
+UNION ALL SELECT 'released', (SELECT count(*) FROM public.assignments WHERE status = 'released')
+UNION ALL SELECT 'assignment_cancelled', (SELECT count(*) FROM public.assignments WHERE status = 'cancelled')
+UNION ALL SELECT 'assignment_completed', (SELECT count(*) FROM public.assignments WHERE status = 'completed')
+UNION ALL SELECT 'order_cancelled', (SELECT count(*) FROM public.orders WHERE status = 'cancelled')
+UNION ALL SELECT 'order_expired', (SELECT count(*) FROM public.orders WHERE status = 'expired')
+UNION ALL SELECT 'order_completed', (SELECT count(*) FROM public.orders WHERE status = 'completed')
+UNION ALL SELECT 'request_expired', (SELECT count(*) FROM public.truck_requests WHERE status = 'expired');
 INSERT INTO violation
 SELECT 'events', e.event_type, format('%s state changes, %s events delivered', e.n, coalesce(c.n, 0))
 FROM expected_events e
@@ -83,7 +83,7 @@ WHERE e.n <> coalesce(c.n, 0);
 -- each assignment announced by exactly one "accepted" event
 INSERT INTO violation
 SELECT 'events', 'accepted', format('assignment %s announced %s times', a.id, count(c.id))
-FROM truck_accept.assignments a
+FROM public.assignments a
 	 LEFT JOIN stress.consumed c ON c.assignment_id = a.id AND c.event_type = 'accepted'
 GROUP BY a.id HAVING count(c.id) <> 1;
 \echo 'events handed out (by consumer) and the state changes they stand for'
@@ -100,9 +100,9 @@ SELECT outcome, count(*) AS calls FROM pg_temp.sweep_result GROUP BY 1 ORDER BY 
 \echo 'final state'
 SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'fully_filled') AS fully_filled,
 	   sum(trucks_filled) AS slots_filled, sum(trucks_needed) AS slots_needed,
-	   (SELECT count(*) FROM truck_accept.assignments WHERE status = 'active') AS active_assignments,
+	   (SELECT count(*) FROM public.assignments WHERE status = 'active') AS active_assignments,
 	   (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()) AS deadlocks
-FROM truck_accept.orders;
+FROM public.orders;
 \echo 'violations (must be empty)'
 SELECT * FROM violation ORDER BY what, id LIMIT 50;
 SELECT 'violations: ' || count(*) AS result FROM violation \gset

@@ -56,7 +56,7 @@ wait_ready() {
 check_state() { # $1 = label
 	local v calls
 	v=$(psql -X -At -c 'SELECT count(*) FROM truck_accept.invariant_violations')
-	calls=$(psql -X -At -c "SELECT count(*) FROM truck_accept.assignments WHERE status = 'active'")
+	calls=$(psql -X -At -c "SELECT count(*) FROM public.assignments WHERE status = 'active'")
 	if [ "$v" = 0 ]; then
 		echo "$1: recovered; $calls active assignments, 0 invariant violations"
 	else

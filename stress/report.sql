@@ -22,4 +22,4 @@ GROUP BY 1, 3 ORDER BY 1, 3;
 SELECT count(*) AS orders,
 	   count(*) FILTER (WHERE status = 'fully_filled') AS fully_filled,
 	   sum(trucks_filled) AS slots_filled, sum(trucks_needed) AS slots_needed
-FROM truck_accept.orders;
+FROM public.orders;

@@ -10,6 +10,9 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS truck_accept;
+-- the business tables, in public (once per database)
+SELECT truck_accept.create_tables()
+WHERE NOT EXISTS (SELECT FROM truck_accept.bound_tables);
 DROP SCHEMA IF EXISTS stress CASCADE;
 CREATE SCHEMA stress;
 
@@ -30,11 +33,11 @@ CREATE SEQUENCE stress.tick;
 
 INSERT INTO stress.order_map
 SELECT n, gen_random_uuid(), (1 + n % 4) + 2 FROM generate_series(0, :orders - 1) n;
-INSERT INTO truck_accept.orders (id, trucks_needed)
+INSERT INTO public.orders (id, trucks_needed)
 SELECT id, requests - 2 FROM stress.order_map;
 INSERT INTO stress.request_map
 SELECT o.n, k, gen_random_uuid() FROM stress.order_map o, generate_series(1, o.requests) k;
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at)
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at)
 SELECT r.id, o.id, 'open_17ft',
 	   CASE WHEN random() * 100 < :expiring THEN now() + random() * interval '20 seconds' END
 FROM stress.request_map r JOIN stress.order_map o USING (n);
@@ -43,12 +46,12 @@ INSERT INTO stress.transporter_map
 SELECT t, gen_random_uuid() FROM generate_series(0, 2 * :orders + 20) t;
 INSERT INTO stress.vehicle_map
 SELECT t, k, gen_random_uuid() FROM stress.transporter_map, generate_series(1, 3) k;
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 SELECT v.id, t.id, CASE WHEN v.k = 3 THEN 'closed_20ft' ELSE 'open_17ft' END
 FROM stress.vehicle_map v JOIN stress.transporter_map t USING (t);
 INSERT INTO stress.driver_map
 SELECT t, k, gen_random_uuid() FROM stress.transporter_map, generate_series(1, 2) k;
-INSERT INTO truck_accept.drivers (id, transporter_id)
+INSERT INTO public.drivers (id, transporter_id)
 SELECT d.id, t.id FROM stress.driver_map d JOIN stress.transporter_map t USING (t);
 
 /*
@@ -141,7 +144,7 @@ DECLARE
 BEGIN
 	SELECT * INTO s FROM stress.settings;
 	SELECT x.truck_request_id, x.transporter_id INTO a
-	FROM truck_accept.assignments x JOIN stress.order_map o ON o.id = x.order_id
+	FROM public.assignments x JOIN stress.order_map o ON o.id = x.order_id
 	WHERE o.n BETWEEN t / s.calls_per_order - 3 AND t / s.calls_per_order
 	  AND x.status = 'active'
 	ORDER BY random() LIMIT 1;
@@ -161,7 +164,7 @@ DECLARE
 BEGIN
 	SELECT * INTO s FROM stress.settings;
 	SELECT x.id INTO a
-	FROM truck_accept.assignments x JOIN stress.order_map o ON o.id = x.order_id
+	FROM public.assignments x JOIN stress.order_map o ON o.id = x.order_id
 	WHERE o.n BETWEEN t / s.calls_per_order - 12 AND t / s.calls_per_order - 2
 	  AND x.status = 'active'
 	ORDER BY random() LIMIT 1;

@@ -13,19 +13,19 @@ DECLARE
 	res text;
 BEGIN
 	FOR r IN
-		SELECT q.id, q.order_id FROM truck_accept.truck_requests q
-		JOIN truck_accept.orders o ON o.id = q.order_id
+		SELECT q.id, q.order_id FROM public.truck_requests q
+		JOIN public.orders o ON o.id = q.order_id
 		WHERE q.status = 'searching' AND o.status IN ('searching', 'partially_filled')
 		  AND (q.expires_at IS NULL OR q.expires_at > clock_timestamp() + interval '2 seconds')
 		ORDER BY q.order_id, q.id
 	LOOP
-		SELECT x.id, x.transporter_id INTO v FROM truck_accept.vehicles x
+		SELECT x.id, x.transporter_id INTO v FROM public.vehicles x
 		WHERE x.status = 'available' AND x.vehicle_type = 'open_17ft' LIMIT 1;
 		IF NOT FOUND THEN
 			INSERT INTO sweep_result VALUES (r.id, 'no_free_vehicle');
 			CONTINUE;
 		END IF;
-		SELECT y.id INTO d FROM truck_accept.drivers y
+		SELECT y.id INTO d FROM public.drivers y
 		WHERE y.transporter_id = v.transporter_id AND y.status = 'available' LIMIT 1;
 		SELECT a.outcome INTO res
 		FROM truck_accept.accept_truck_request(r.id, v.transporter_id, v.id, d) a;

@@ -8,7 +8,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(164);
+SELECT plan(160);
 
 -- ---------------------------------------------------------------------------
 -- Extension and schema
@@ -17,182 +17,184 @@ SELECT has_schema('truck_accept', 'schema truck_accept exists');
 SELECT has_extension('truck_accept', 'truck_accept',
 	'extension truck_accept is installed in schema truck_accept');
 SELECT is((SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
-	'1.1', 'extension version is 1.1 (the default_version)');
+	'2.0', 'extension version is 2.0 (the default_version)');
 SELECT is((SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
 	false, 'extension is not relocatable');
 
-SELECT tables_are('truck_accept',
+SELECT tables_are('truck_accept', ARRAY['bound_tables'],
+	'schema truck_accept has only the catalog (2.0: the business tables are the application''s)');
+SELECT tables_are('public',
 	ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments', 'events'],
-	'schema truck_accept has exactly the six tables (1.1 added events)');
+	'create_tables() made exactly the six tables in public');
 
-SELECT has_table('truck_accept', 'orders', 'table orders exists');
-SELECT has_table('truck_accept', 'truck_requests', 'table truck_requests exists');
-SELECT has_table('truck_accept', 'vehicles', 'table vehicles exists');
-SELECT has_table('truck_accept', 'drivers', 'table drivers exists');
-SELECT has_table('truck_accept', 'assignments', 'table assignments exists');
-SELECT has_table('truck_accept', 'events', 'table events exists');
+SELECT has_table('public', 'orders', 'table orders exists');
+SELECT has_table('public', 'truck_requests', 'table truck_requests exists');
+SELECT has_table('public', 'vehicles', 'table vehicles exists');
+SELECT has_table('public', 'drivers', 'table drivers exists');
+SELECT has_table('public', 'assignments', 'table assignments exists');
+SELECT has_table('public', 'events', 'table events exists');
 
 -- ---------------------------------------------------------------------------
 -- orders
 -- ---------------------------------------------------------------------------
-SELECT has_column('truck_accept', 'orders', 'id', 'orders.id exists');
-SELECT col_type_is('truck_accept', 'orders', 'id', 'uuid', 'orders.id is uuid');
-SELECT col_is_pk('truck_accept', 'orders', 'id', 'orders.id is the primary key');
-SELECT col_default_is('truck_accept', 'orders', 'id', 'gen_random_uuid()',
+SELECT has_column('public', 'orders', 'id', 'orders.id exists');
+SELECT col_type_is('public', 'orders', 'id', 'uuid', 'orders.id is uuid');
+SELECT col_is_pk('public', 'orders', 'id', 'orders.id is the primary key');
+SELECT col_default_is('public', 'orders', 'id', 'gen_random_uuid()',
 	'orders.id defaults to gen_random_uuid()');
 
-SELECT has_column('truck_accept', 'orders', 'trucks_needed', 'orders.trucks_needed exists');
-SELECT col_type_is('truck_accept', 'orders', 'trucks_needed', 'integer', 'orders.trucks_needed is integer');
-SELECT col_not_null('truck_accept', 'orders', 'trucks_needed', 'orders.trucks_needed is NOT NULL');
-SELECT col_hasnt_default('truck_accept', 'orders', 'trucks_needed', 'orders.trucks_needed has no default');
+SELECT has_column('public', 'orders', 'trucks_needed', 'orders.trucks_needed exists');
+SELECT col_type_is('public', 'orders', 'trucks_needed', 'integer', 'orders.trucks_needed is integer');
+SELECT col_not_null('public', 'orders', 'trucks_needed', 'orders.trucks_needed is NOT NULL');
+SELECT col_hasnt_default('public', 'orders', 'trucks_needed', 'orders.trucks_needed has no default');
 
-SELECT has_column('truck_accept', 'orders', 'trucks_filled', 'orders.trucks_filled exists');
-SELECT col_type_is('truck_accept', 'orders', 'trucks_filled', 'integer', 'orders.trucks_filled is integer');
-SELECT col_not_null('truck_accept', 'orders', 'trucks_filled', 'orders.trucks_filled is NOT NULL');
-SELECT col_default_is('truck_accept', 'orders', 'trucks_filled', 0, 'orders.trucks_filled defaults to 0');
+SELECT has_column('public', 'orders', 'trucks_filled', 'orders.trucks_filled exists');
+SELECT col_type_is('public', 'orders', 'trucks_filled', 'integer', 'orders.trucks_filled is integer');
+SELECT col_not_null('public', 'orders', 'trucks_filled', 'orders.trucks_filled is NOT NULL');
+SELECT col_default_is('public', 'orders', 'trucks_filled', 0, 'orders.trucks_filled defaults to 0');
 
-SELECT has_column('truck_accept', 'orders', 'status', 'orders.status exists');
-SELECT col_type_is('truck_accept', 'orders', 'status', 'text', 'orders.status is text');
-SELECT col_not_null('truck_accept', 'orders', 'status', 'orders.status is NOT NULL');
-SELECT col_default_is('truck_accept', 'orders', 'status', 'searching'::text,
+SELECT has_column('public', 'orders', 'status', 'orders.status exists');
+SELECT col_type_is('public', 'orders', 'status', 'text', 'orders.status is text');
+SELECT col_not_null('public', 'orders', 'status', 'orders.status is NOT NULL');
+SELECT col_default_is('public', 'orders', 'status', 'searching'::text,
 	'orders.status defaults to searching');
 
 -- ---------------------------------------------------------------------------
 -- truck_requests
 -- ---------------------------------------------------------------------------
-SELECT has_column('truck_accept', 'truck_requests', 'id', 'truck_requests.id exists');
-SELECT col_type_is('truck_accept', 'truck_requests', 'id', 'uuid', 'truck_requests.id is uuid');
-SELECT col_is_pk('truck_accept', 'truck_requests', 'id', 'truck_requests.id is the primary key');
+SELECT has_column('public', 'truck_requests', 'id', 'truck_requests.id exists');
+SELECT col_type_is('public', 'truck_requests', 'id', 'uuid', 'truck_requests.id is uuid');
+SELECT col_is_pk('public', 'truck_requests', 'id', 'truck_requests.id is the primary key');
 
-SELECT has_column('truck_accept', 'truck_requests', 'order_id', 'truck_requests.order_id exists');
-SELECT col_type_is('truck_accept', 'truck_requests', 'order_id', 'uuid', 'truck_requests.order_id is uuid');
-SELECT col_not_null('truck_accept', 'truck_requests', 'order_id', 'truck_requests.order_id is NOT NULL');
-SELECT fk_ok('truck_accept', 'truck_requests', 'order_id', 'truck_accept', 'orders', 'id',
+SELECT has_column('public', 'truck_requests', 'order_id', 'truck_requests.order_id exists');
+SELECT col_type_is('public', 'truck_requests', 'order_id', 'uuid', 'truck_requests.order_id is uuid');
+SELECT col_not_null('public', 'truck_requests', 'order_id', 'truck_requests.order_id is NOT NULL');
+SELECT fk_ok('public', 'truck_requests', 'order_id', 'public', 'orders', 'id',
 	'truck_requests.order_id references orders.id');
 
-SELECT has_column('truck_accept', 'truck_requests', 'vehicle_type', 'truck_requests.vehicle_type exists');
-SELECT col_type_is('truck_accept', 'truck_requests', 'vehicle_type', 'text', 'truck_requests.vehicle_type is text');
-SELECT col_not_null('truck_accept', 'truck_requests', 'vehicle_type', 'truck_requests.vehicle_type is NOT NULL');
+SELECT has_column('public', 'truck_requests', 'vehicle_type', 'truck_requests.vehicle_type exists');
+SELECT col_type_is('public', 'truck_requests', 'vehicle_type', 'text', 'truck_requests.vehicle_type is text');
+SELECT col_not_null('public', 'truck_requests', 'vehicle_type', 'truck_requests.vehicle_type is NOT NULL');
 
-SELECT has_column('truck_accept', 'truck_requests', 'status', 'truck_requests.status exists');
-SELECT col_type_is('truck_accept', 'truck_requests', 'status', 'text', 'truck_requests.status is text');
-SELECT col_not_null('truck_accept', 'truck_requests', 'status', 'truck_requests.status is NOT NULL');
-SELECT col_default_is('truck_accept', 'truck_requests', 'status', 'searching'::text,
+SELECT has_column('public', 'truck_requests', 'status', 'truck_requests.status exists');
+SELECT col_type_is('public', 'truck_requests', 'status', 'text', 'truck_requests.status is text');
+SELECT col_not_null('public', 'truck_requests', 'status', 'truck_requests.status is NOT NULL');
+SELECT col_default_is('public', 'truck_requests', 'status', 'searching'::text,
 	'truck_requests.status defaults to searching');
 
-SELECT col_type_is('truck_accept', 'truck_requests', 'assigned_transporter_id', 'uuid',
+SELECT col_type_is('public', 'truck_requests', 'assigned_transporter_id', 'uuid',
 	'truck_requests.assigned_transporter_id is uuid');
-SELECT col_is_null('truck_accept', 'truck_requests', 'assigned_transporter_id',
+SELECT col_is_null('public', 'truck_requests', 'assigned_transporter_id',
 	'truck_requests.assigned_transporter_id is nullable');
-SELECT col_type_is('truck_accept', 'truck_requests', 'assigned_vehicle_id', 'uuid',
+SELECT col_type_is('public', 'truck_requests', 'assigned_vehicle_id', 'uuid',
 	'truck_requests.assigned_vehicle_id is uuid');
-SELECT col_is_null('truck_accept', 'truck_requests', 'assigned_vehicle_id',
+SELECT col_is_null('public', 'truck_requests', 'assigned_vehicle_id',
 	'truck_requests.assigned_vehicle_id is nullable');
-SELECT col_type_is('truck_accept', 'truck_requests', 'assigned_driver_id', 'uuid',
+SELECT col_type_is('public', 'truck_requests', 'assigned_driver_id', 'uuid',
 	'truck_requests.assigned_driver_id is uuid');
-SELECT col_is_null('truck_accept', 'truck_requests', 'assigned_driver_id',
+SELECT col_is_null('public', 'truck_requests', 'assigned_driver_id',
 	'truck_requests.assigned_driver_id is nullable');
-SELECT col_type_is('truck_accept', 'truck_requests', 'assigned_at', 'timestamp with time zone',
+SELECT col_type_is('public', 'truck_requests', 'assigned_at', 'timestamp with time zone',
 	'truck_requests.assigned_at is timestamptz');
-SELECT col_is_null('truck_accept', 'truck_requests', 'assigned_at',
+SELECT col_is_null('public', 'truck_requests', 'assigned_at',
 	'truck_requests.assigned_at is nullable');
-SELECT col_type_is('truck_accept', 'truck_requests', 'expires_at', 'timestamp with time zone',
+SELECT col_type_is('public', 'truck_requests', 'expires_at', 'timestamp with time zone',
 	'truck_requests.expires_at is timestamptz');
-SELECT col_is_null('truck_accept', 'truck_requests', 'expires_at',
+SELECT col_is_null('public', 'truck_requests', 'expires_at',
 	'truck_requests.expires_at is nullable');
 
 -- ---------------------------------------------------------------------------
 -- vehicles
 -- ---------------------------------------------------------------------------
-SELECT has_column('truck_accept', 'vehicles', 'id', 'vehicles.id exists');
-SELECT col_type_is('truck_accept', 'vehicles', 'id', 'uuid', 'vehicles.id is uuid');
-SELECT col_is_pk('truck_accept', 'vehicles', 'id', 'vehicles.id is the primary key');
+SELECT has_column('public', 'vehicles', 'id', 'vehicles.id exists');
+SELECT col_type_is('public', 'vehicles', 'id', 'uuid', 'vehicles.id is uuid');
+SELECT col_is_pk('public', 'vehicles', 'id', 'vehicles.id is the primary key');
 
-SELECT has_column('truck_accept', 'vehicles', 'transporter_id', 'vehicles.transporter_id exists');
-SELECT col_type_is('truck_accept', 'vehicles', 'transporter_id', 'uuid', 'vehicles.transporter_id is uuid');
-SELECT col_not_null('truck_accept', 'vehicles', 'transporter_id', 'vehicles.transporter_id is NOT NULL');
+SELECT has_column('public', 'vehicles', 'transporter_id', 'vehicles.transporter_id exists');
+SELECT col_type_is('public', 'vehicles', 'transporter_id', 'uuid', 'vehicles.transporter_id is uuid');
+SELECT col_not_null('public', 'vehicles', 'transporter_id', 'vehicles.transporter_id is NOT NULL');
 
-SELECT has_column('truck_accept', 'vehicles', 'vehicle_type', 'vehicles.vehicle_type exists');
-SELECT col_type_is('truck_accept', 'vehicles', 'vehicle_type', 'text', 'vehicles.vehicle_type is text');
-SELECT col_not_null('truck_accept', 'vehicles', 'vehicle_type', 'vehicles.vehicle_type is NOT NULL');
+SELECT has_column('public', 'vehicles', 'vehicle_type', 'vehicles.vehicle_type exists');
+SELECT col_type_is('public', 'vehicles', 'vehicle_type', 'text', 'vehicles.vehicle_type is text');
+SELECT col_not_null('public', 'vehicles', 'vehicle_type', 'vehicles.vehicle_type is NOT NULL');
 
-SELECT has_column('truck_accept', 'vehicles', 'status', 'vehicles.status exists');
-SELECT col_type_is('truck_accept', 'vehicles', 'status', 'text', 'vehicles.status is text');
-SELECT col_not_null('truck_accept', 'vehicles', 'status', 'vehicles.status is NOT NULL');
-SELECT col_default_is('truck_accept', 'vehicles', 'status', 'available'::text,
+SELECT has_column('public', 'vehicles', 'status', 'vehicles.status exists');
+SELECT col_type_is('public', 'vehicles', 'status', 'text', 'vehicles.status is text');
+SELECT col_not_null('public', 'vehicles', 'status', 'vehicles.status is NOT NULL');
+SELECT col_default_is('public', 'vehicles', 'status', 'available'::text,
 	'vehicles.status defaults to available');
 
 -- ---------------------------------------------------------------------------
 -- drivers
 -- ---------------------------------------------------------------------------
-SELECT has_column('truck_accept', 'drivers', 'id', 'drivers.id exists');
-SELECT col_type_is('truck_accept', 'drivers', 'id', 'uuid', 'drivers.id is uuid');
-SELECT col_is_pk('truck_accept', 'drivers', 'id', 'drivers.id is the primary key');
+SELECT has_column('public', 'drivers', 'id', 'drivers.id exists');
+SELECT col_type_is('public', 'drivers', 'id', 'uuid', 'drivers.id is uuid');
+SELECT col_is_pk('public', 'drivers', 'id', 'drivers.id is the primary key');
 
-SELECT has_column('truck_accept', 'drivers', 'transporter_id', 'drivers.transporter_id exists');
-SELECT col_type_is('truck_accept', 'drivers', 'transporter_id', 'uuid', 'drivers.transporter_id is uuid');
-SELECT col_not_null('truck_accept', 'drivers', 'transporter_id', 'drivers.transporter_id is NOT NULL');
+SELECT has_column('public', 'drivers', 'transporter_id', 'drivers.transporter_id exists');
+SELECT col_type_is('public', 'drivers', 'transporter_id', 'uuid', 'drivers.transporter_id is uuid');
+SELECT col_not_null('public', 'drivers', 'transporter_id', 'drivers.transporter_id is NOT NULL');
 
-SELECT has_column('truck_accept', 'drivers', 'status', 'drivers.status exists');
-SELECT col_type_is('truck_accept', 'drivers', 'status', 'text', 'drivers.status is text');
-SELECT col_not_null('truck_accept', 'drivers', 'status', 'drivers.status is NOT NULL');
-SELECT col_default_is('truck_accept', 'drivers', 'status', 'available'::text,
+SELECT has_column('public', 'drivers', 'status', 'drivers.status exists');
+SELECT col_type_is('public', 'drivers', 'status', 'text', 'drivers.status is text');
+SELECT col_not_null('public', 'drivers', 'status', 'drivers.status is NOT NULL');
+SELECT col_default_is('public', 'drivers', 'status', 'available'::text,
 	'drivers.status defaults to available');
 
 -- ---------------------------------------------------------------------------
 -- assignments
 -- ---------------------------------------------------------------------------
-SELECT has_column('truck_accept', 'assignments', 'id', 'assignments.id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'id', 'uuid', 'assignments.id is uuid');
-SELECT col_is_pk('truck_accept', 'assignments', 'id', 'assignments.id is the primary key');
+SELECT has_column('public', 'assignments', 'id', 'assignments.id exists');
+SELECT col_type_is('public', 'assignments', 'id', 'uuid', 'assignments.id is uuid');
+SELECT col_is_pk('public', 'assignments', 'id', 'assignments.id is the primary key');
 
-SELECT has_column('truck_accept', 'assignments', 'truck_request_id', 'assignments.truck_request_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'truck_request_id', 'uuid', 'assignments.truck_request_id is uuid');
-SELECT col_not_null('truck_accept', 'assignments', 'truck_request_id', 'assignments.truck_request_id is NOT NULL');
-SELECT fk_ok('truck_accept', 'assignments', 'truck_request_id', 'truck_accept', 'truck_requests', 'id',
+SELECT has_column('public', 'assignments', 'truck_request_id', 'assignments.truck_request_id exists');
+SELECT col_type_is('public', 'assignments', 'truck_request_id', 'uuid', 'assignments.truck_request_id is uuid');
+SELECT col_not_null('public', 'assignments', 'truck_request_id', 'assignments.truck_request_id is NOT NULL');
+SELECT fk_ok('public', 'assignments', 'truck_request_id', 'public', 'truck_requests', 'id',
 	'assignments.truck_request_id references truck_requests.id');
 
-SELECT has_column('truck_accept', 'assignments', 'order_id', 'assignments.order_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'order_id', 'uuid', 'assignments.order_id is uuid');
-SELECT col_not_null('truck_accept', 'assignments', 'order_id', 'assignments.order_id is NOT NULL');
-SELECT fk_ok('truck_accept', 'assignments', 'order_id', 'truck_accept', 'orders', 'id',
+SELECT has_column('public', 'assignments', 'order_id', 'assignments.order_id exists');
+SELECT col_type_is('public', 'assignments', 'order_id', 'uuid', 'assignments.order_id is uuid');
+SELECT col_not_null('public', 'assignments', 'order_id', 'assignments.order_id is NOT NULL');
+SELECT fk_ok('public', 'assignments', 'order_id', 'public', 'orders', 'id',
 	'assignments.order_id references orders.id');
 
-SELECT has_column('truck_accept', 'assignments', 'transporter_id', 'assignments.transporter_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'transporter_id', 'uuid', 'assignments.transporter_id is uuid');
-SELECT col_not_null('truck_accept', 'assignments', 'transporter_id', 'assignments.transporter_id is NOT NULL');
+SELECT has_column('public', 'assignments', 'transporter_id', 'assignments.transporter_id exists');
+SELECT col_type_is('public', 'assignments', 'transporter_id', 'uuid', 'assignments.transporter_id is uuid');
+SELECT col_not_null('public', 'assignments', 'transporter_id', 'assignments.transporter_id is NOT NULL');
 
-SELECT has_column('truck_accept', 'assignments', 'vehicle_id', 'assignments.vehicle_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'vehicle_id', 'uuid', 'assignments.vehicle_id is uuid');
-SELECT col_not_null('truck_accept', 'assignments', 'vehicle_id', 'assignments.vehicle_id is NOT NULL');
-SELECT fk_ok('truck_accept', 'assignments', 'vehicle_id', 'truck_accept', 'vehicles', 'id',
+SELECT has_column('public', 'assignments', 'vehicle_id', 'assignments.vehicle_id exists');
+SELECT col_type_is('public', 'assignments', 'vehicle_id', 'uuid', 'assignments.vehicle_id is uuid');
+SELECT col_not_null('public', 'assignments', 'vehicle_id', 'assignments.vehicle_id is NOT NULL');
+SELECT fk_ok('public', 'assignments', 'vehicle_id', 'public', 'vehicles', 'id',
 	'assignments.vehicle_id references vehicles.id');
 
-SELECT has_column('truck_accept', 'assignments', 'driver_id', 'assignments.driver_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'driver_id', 'uuid', 'assignments.driver_id is uuid');
-SELECT col_is_null('truck_accept', 'assignments', 'driver_id', 'assignments.driver_id is nullable');
-SELECT fk_ok('truck_accept', 'assignments', 'driver_id', 'truck_accept', 'drivers', 'id',
+SELECT has_column('public', 'assignments', 'driver_id', 'assignments.driver_id exists');
+SELECT col_type_is('public', 'assignments', 'driver_id', 'uuid', 'assignments.driver_id is uuid');
+SELECT col_is_null('public', 'assignments', 'driver_id', 'assignments.driver_id is nullable');
+SELECT fk_ok('public', 'assignments', 'driver_id', 'public', 'drivers', 'id',
 	'assignments.driver_id references drivers.id');
 
-SELECT has_column('truck_accept', 'assignments', 'trip_id', 'assignments.trip_id exists');
-SELECT col_type_is('truck_accept', 'assignments', 'trip_id', 'uuid', 'assignments.trip_id is uuid');
-SELECT col_not_null('truck_accept', 'assignments', 'trip_id', 'assignments.trip_id is NOT NULL');
-SELECT col_is_unique('truck_accept', 'assignments', ARRAY['trip_id']::name[],
+SELECT has_column('public', 'assignments', 'trip_id', 'assignments.trip_id exists');
+SELECT col_type_is('public', 'assignments', 'trip_id', 'uuid', 'assignments.trip_id is uuid');
+SELECT col_not_null('public', 'assignments', 'trip_id', 'assignments.trip_id is NOT NULL');
+SELECT col_is_unique('public', 'assignments', ARRAY['trip_id']::name[],
 	'assignments.trip_id is UNIQUE');
-SELECT col_default_is('truck_accept', 'assignments', 'trip_id', 'gen_random_uuid()',
+SELECT col_default_is('public', 'assignments', 'trip_id', 'gen_random_uuid()',
 	'assignments.trip_id defaults to gen_random_uuid()');
 
-SELECT has_column('truck_accept', 'assignments', 'status', 'assignments.status exists');
-SELECT col_type_is('truck_accept', 'assignments', 'status', 'text', 'assignments.status is text');
-SELECT col_not_null('truck_accept', 'assignments', 'status', 'assignments.status is NOT NULL');
-SELECT col_default_is('truck_accept', 'assignments', 'status', 'active'::text,
+SELECT has_column('public', 'assignments', 'status', 'assignments.status exists');
+SELECT col_type_is('public', 'assignments', 'status', 'text', 'assignments.status is text');
+SELECT col_not_null('public', 'assignments', 'status', 'assignments.status is NOT NULL');
+SELECT col_default_is('public', 'assignments', 'status', 'active'::text,
 	'assignments.status defaults to active');
 
-SELECT has_column('truck_accept', 'assignments', 'created_at', 'assignments.created_at exists');
-SELECT col_type_is('truck_accept', 'assignments', 'created_at', 'timestamp with time zone',
+SELECT has_column('public', 'assignments', 'created_at', 'assignments.created_at exists');
+SELECT col_type_is('public', 'assignments', 'created_at', 'timestamp with time zone',
 	'assignments.created_at is timestamptz');
-SELECT col_not_null('truck_accept', 'assignments', 'created_at', 'assignments.created_at is NOT NULL');
-SELECT col_default_is('truck_accept', 'assignments', 'created_at', 'now()',
+SELECT col_not_null('public', 'assignments', 'created_at', 'assignments.created_at is NOT NULL');
+SELECT col_default_is('public', 'assignments', 'created_at', 'now()',
 	'assignments.created_at defaults to now()');
 
 -- Exactly these foreign keys, no more (e.g. transporter ids are not FKs).
@@ -202,56 +204,56 @@ SELECT results_eq(
 	    JOIN pg_catalog.pg_attribute a
 	      ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
 	   WHERE c.contype = 'f'
-	     AND c.connamespace = 'truck_accept'::regnamespace
+	     AND c.connamespace = 'public'::regnamespace
 	   ORDER BY 1, 2$$,
-	$$VALUES ('truck_accept.assignments', 'driver_id', 'truck_accept.drivers'),
-	         ('truck_accept.assignments', 'order_id', 'truck_accept.orders'),
-	         ('truck_accept.assignments', 'truck_request_id', 'truck_accept.truck_requests'),
-	         ('truck_accept.assignments', 'vehicle_id', 'truck_accept.vehicles'),
-	         ('truck_accept.truck_requests', 'order_id', 'truck_accept.orders')$$,
-	'the extension has exactly the five contract foreign keys');
+	$$VALUES ('assignments', 'driver_id', 'drivers'),
+	         ('assignments', 'order_id', 'orders'),
+	         ('assignments', 'truck_request_id', 'truck_requests'),
+	         ('assignments', 'vehicle_id', 'vehicles'),
+	         ('truck_requests', 'order_id', 'orders')$$,
+	'the tables have exactly the five contract foreign keys');
 
 -- ---------------------------------------------------------------------------
 -- The single-winner indexes: unique, on the right column, partial
 -- ---------------------------------------------------------------------------
-SELECT has_index('truck_accept', 'assignments', 'assignments_one_active_per_request',
+SELECT has_index('public', 'assignments', 'assignments_one_active_per_request',
 	'truck_request_id'::name, 'index assignments_one_active_per_request on (truck_request_id)');
-SELECT index_is_unique('truck_accept', 'assignments', 'assignments_one_active_per_request',
+SELECT index_is_unique('public', 'assignments', 'assignments_one_active_per_request',
 	'assignments_one_active_per_request is unique');
-SELECT is_indexed('truck_accept', 'assignments', ARRAY['truck_request_id']::name[],
+SELECT is_indexed('public', 'assignments', ARRAY['truck_request_id']::name[],
 	'assignments.truck_request_id is indexed');
 SELECT is(
 	(SELECT pg_catalog.pg_get_expr(i.indpred, i.indrelid)
 	   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-	  WHERE c.relnamespace = 'truck_accept'::regnamespace
+	  WHERE c.relnamespace = 'public'::regnamespace
 	    AND c.relname = 'assignments_one_active_per_request'),
 	$$(status = 'active'::text)$$,
 	'assignments_one_active_per_request covers only active assignments');
 
-SELECT has_index('truck_accept', 'assignments', 'assignments_one_active_per_vehicle',
+SELECT has_index('public', 'assignments', 'assignments_one_active_per_vehicle',
 	'vehicle_id'::name, 'index assignments_one_active_per_vehicle on (vehicle_id)');
-SELECT index_is_unique('truck_accept', 'assignments', 'assignments_one_active_per_vehicle',
+SELECT index_is_unique('public', 'assignments', 'assignments_one_active_per_vehicle',
 	'assignments_one_active_per_vehicle is unique');
-SELECT is_indexed('truck_accept', 'assignments', ARRAY['vehicle_id']::name[],
+SELECT is_indexed('public', 'assignments', ARRAY['vehicle_id']::name[],
 	'assignments.vehicle_id is indexed');
 SELECT is(
 	(SELECT pg_catalog.pg_get_expr(i.indpred, i.indrelid)
 	   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-	  WHERE c.relnamespace = 'truck_accept'::regnamespace
+	  WHERE c.relnamespace = 'public'::regnamespace
 	    AND c.relname = 'assignments_one_active_per_vehicle'),
 	$$(status = 'active'::text)$$,
 	'assignments_one_active_per_vehicle covers only active assignments');
 
-SELECT has_index('truck_accept', 'assignments', 'assignments_one_active_per_driver',
+SELECT has_index('public', 'assignments', 'assignments_one_active_per_driver',
 	'driver_id'::name, 'index assignments_one_active_per_driver on (driver_id)');
-SELECT index_is_unique('truck_accept', 'assignments', 'assignments_one_active_per_driver',
+SELECT index_is_unique('public', 'assignments', 'assignments_one_active_per_driver',
 	'assignments_one_active_per_driver is unique');
-SELECT is_indexed('truck_accept', 'assignments', ARRAY['driver_id']::name[],
+SELECT is_indexed('public', 'assignments', ARRAY['driver_id']::name[],
 	'assignments.driver_id is indexed');
 SELECT is(
 	(SELECT pg_catalog.pg_get_expr(i.indpred, i.indrelid)
 	   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-	  WHERE c.relnamespace = 'truck_accept'::regnamespace
+	  WHERE c.relnamespace = 'public'::regnamespace
 	    AND c.relname = 'assignments_one_active_per_driver'),
 	$$((status = 'active'::text) AND (driver_id IS NOT NULL))$$,
 	'assignments_one_active_per_driver covers only active assignments with a driver');
@@ -262,7 +264,7 @@ SELECT results_eq(
 	    FROM pg_catalog.pg_index i
 	    JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 	    JOIN pg_catalog.pg_am am ON am.oid = c.relam
-	   WHERE i.indrelid = 'truck_accept.assignments'::regclass
+	   WHERE i.indrelid = 'public.assignments'::regclass
 	     AND i.indpred IS NOT NULL
 	   ORDER BY 1$$,
 	$$VALUES ('assignments_one_active_per_driver', 'btree', true, true, true),
@@ -350,56 +352,49 @@ SELECT is(
 SELECT isnt(pg_catalog.obj_description(
 		'truck_accept.accept_truck_request(uuid, uuid, uuid, uuid)'::regprocedure, 'pg_proc'),
 	NULL, 'accept_truck_request has a comment');
-SELECT isnt(pg_catalog.obj_description('truck_accept.orders'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.orders'::regclass, 'pg_class'),
 	NULL, 'orders has a comment');
-SELECT isnt(pg_catalog.obj_description('truck_accept.truck_requests'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.truck_requests'::regclass, 'pg_class'),
 	NULL, 'truck_requests has a comment');
-SELECT isnt(pg_catalog.obj_description('truck_accept.vehicles'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.vehicles'::regclass, 'pg_class'),
 	NULL, 'vehicles has a comment');
-SELECT isnt(pg_catalog.obj_description('truck_accept.drivers'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.drivers'::regclass, 'pg_class'),
 	NULL, 'drivers has a comment');
-SELECT isnt(pg_catalog.obj_description('truck_accept.assignments'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.assignments'::regclass, 'pg_class'),
 	NULL, 'assignments has a comment');
 
 -- ---------------------------------------------------------------------------
--- pg_dump keeps the rows: every table is an extension configuration table
+-- The tables are the application's: owned by the caller of create_tables(),
+-- not members of the extension (pg_dump dumps them whole, DROP EXTENSION
+-- leaves them); the extension's catalog records them, and pg_dump keeps it
 -- ---------------------------------------------------------------------------
-SELECT ok('truck_accept.orders'::regclass::oid = ANY (extconfig),
-	'orders is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.truck_requests'::regclass::oid = ANY (extconfig),
-	'truck_requests is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.vehicles'::regclass::oid = ANY (extconfig),
-	'vehicles is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.drivers'::regclass::oid = ANY (extconfig),
-	'drivers is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.assignments'::regclass::oid = ANY (extconfig),
-	'assignments is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.events'::regclass::oid = ANY (extconfig),
-	'events is registered with pg_extension_config_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
-SELECT ok('truck_accept.events_id_seq'::regclass::oid = ANY (extconfig),
-	'events_id_seq is registered with pg_extension_config_dump (pg_dump keeps its value)')
-  FROM pg_catalog.pg_extension WHERE extname = 'truck_accept';
--- Exactly these seven entries: the six tables and the events id sequence.
+SELECT is_empty(
+	$$SELECT c.relname FROM pg_catalog.pg_class c
+	   WHERE c.relnamespace = 'public'::regnamespace
+	     AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+	                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+	                    AND d.deptype = 'e'
+	                    AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e
+	                                       WHERE e.extname = 'truck_accept'))$$,
+	'no table, index or sequence in public is a member of the extension');
+SELECT is_empty(
+	$$SELECT c.relname FROM pg_catalog.pg_class c
+	   WHERE c.relnamespace = 'public'::regnamespace
+	     AND c.relname IN ('orders', 'truck_requests', 'vehicles', 'drivers',
+	                       'assignments', 'events', 'events_id_seq')
+	     AND c.relowner <> current_user::regrole$$,
+	'every table, index and sequence in public is owned by the caller of create_tables()');
 SELECT results_eq(
-	$$SELECT c.relname::text COLLATE "default", c.relkind::text
-	    FROM pg_catalog.pg_extension e, unnest(e.extconfig) x(oid)
-	    JOIN pg_catalog.pg_class c ON c.oid = x.oid
-	   WHERE e.extname = 'truck_accept'
-	   ORDER BY 1$$,
-	$$VALUES ('assignments', 'r'), ('drivers', 'r'), ('events', 'r'), ('events_id_seq', 'S'),
-	         ('orders', 'r'), ('truck_requests', 'r'), ('vehicles', 'r')$$,
-	'the configuration entries are exactly the six tables and events_id_seq');
-SELECT is(
-	(SELECT array_agg(c ORDER BY c) FROM pg_catalog.pg_extension e, unnest(e.extcondition) c
-	  WHERE e.extname = 'truck_accept'),
-	ARRAY['', '', '', '', '', '', '']::text[],
-	'exactly seven configuration entries, each dumped whole (no filter condition)');
+	$$SELECT b.kind COLLATE "default", b.relid::text FROM truck_accept.bound_tables b ORDER BY 1$$,
+	$$VALUES ('assignments', 'assignments'), ('drivers', 'drivers'), ('events', 'events'),
+	         ('orders', 'orders'), ('truck_requests', 'truck_requests'), ('vehicles', 'vehicles')$$,
+	'the catalog records the six tables in public');
+SELECT results_eq(
+	$$SELECT x.oid::regclass::text, c COLLATE "default"
+	    FROM pg_catalog.pg_extension e, unnest(e.extconfig, e.extcondition) x(oid, c)
+	   WHERE e.extname = 'truck_accept'$$,
+	$$VALUES ('truck_accept.bound_tables', '')$$,
+	'the one configuration entry is the catalog, dumped whole');
 
 -- ---------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC
@@ -415,27 +410,27 @@ SELECT is(
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.orders'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.orders'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on orders');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.truck_requests'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.truck_requests'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on truck_requests');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.vehicles'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.vehicles'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on vehicles');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.drivers'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.drivers'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on drivers');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.assignments'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.assignments'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on assignments');
 
 -- The same seen by a fresh role that was granted nothing (rolled back with
@@ -444,19 +439,19 @@ CREATE ROLE truck_accept_tap_nobody NOLOGIN;
 SELECT ok(NOT pg_catalog.has_function_privilege('truck_accept_tap_nobody',
 		'truck_accept.accept_truck_request(uuid, uuid, uuid, uuid)', 'EXECUTE'),
 	'a fresh role cannot execute accept_truck_request');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.orders',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.orders',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on orders');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.truck_requests',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.truck_requests',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on truck_requests');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.vehicles',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.vehicles',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on vehicles');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.drivers',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.drivers',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on drivers');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.assignments',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.assignments',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on assignments');
 

@@ -14,21 +14,21 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(28);
 
-INSERT INTO truck_accept.orders (id, trucks_needed)
+INSERT INTO public.orders (id, trucks_needed)
 VALUES ('a0000000-0000-0000-0000-000000000001', 2);
 
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at)
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at)
 VALUES ('b0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-000000000001',
         'open_17ft', now() + interval '1 hour'),
        ('b0000000-0000-0000-0000-000000000002', 'a0000000-0000-0000-0000-000000000001',
         'open_17ft', NULL);
 
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 VALUES ('c0000000-0000-0000-0000-000000000001', 'e0000000-0000-0000-0000-000000000001', 'open_17ft'),
        ('c0000000-0000-0000-0000-000000000002', 'e0000000-0000-0000-0000-000000000002', 'open_17ft'),
        ('c0000000-0000-0000-0000-000000000003', 'e0000000-0000-0000-0000-000000000001', 'open_17ft');
 
-INSERT INTO truck_accept.drivers (id, transporter_id)
+INSERT INTO public.drivers (id, transporter_id)
 VALUES ('d0000000-0000-0000-0000-000000000001', 'e0000000-0000-0000-0000-000000000001'),
        ('d0000000-0000-0000-0000-000000000002', 'e0000000-0000-0000-0000-000000000002');
 
@@ -55,7 +55,7 @@ SELECT ok((SELECT assignment_id IS NOT NULL AND trip_id IS NOT NULL
 -- What it wrote.
 SELECT results_eq(
 	$$SELECT a.id, a.trip_id, a.order_id, a.transporter_id, a.vehicle_id, a.driver_id, a.status::text
-	    FROM truck_accept.assignments a
+	    FROM public.assignments a
 	   WHERE a.truck_request_id = 'b0000000-0000-0000-0000-000000000001'$$,
 	$$SELECT assignment_id, trip_id, order_id,
 	         'e0000000-0000-0000-0000-000000000001'::uuid, 'c0000000-0000-0000-0000-000000000001'::uuid,
@@ -65,19 +65,19 @@ SELECT results_eq(
 SELECT results_eq(
 	$$SELECT status::text, assigned_transporter_id, assigned_vehicle_id, assigned_driver_id,
 	         assigned_at IS NOT NULL
-	    FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000001'$$,
+	    FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES ('assigned', 'e0000000-0000-0000-0000-000000000001'::uuid,
 	          'c0000000-0000-0000-0000-000000000001'::uuid,
 	          'd0000000-0000-0000-0000-000000000001'::uuid, true)$$,
 	'first call: the request is assigned to T1, V1, D1 with a time');
 SELECT results_eq(
-	$$SELECT trucks_filled, status::text FROM truck_accept.orders
+	$$SELECT trucks_filled, status::text FROM public.orders
 	   WHERE id = 'a0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES (1, 'partially_filled')$$,
 	'first call: the order counts 1 truck, partially_filled');
 SELECT results_eq(
 	$$SELECT v.status::text, d.status::text
-	    FROM truck_accept.vehicles v, truck_accept.drivers d
+	    FROM public.vehicles v, public.drivers d
 	   WHERE v.id = 'c0000000-0000-0000-0000-000000000001'
 	     AND d.id = 'd0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES ('on_trip', 'on_trip')$$,
@@ -101,13 +101,13 @@ SELECT is(
 	'second transporter: the message is exactly "This request is no longer available"');
 SELECT results_eq(
 	$$SELECT v.status::text, d.status::text
-	    FROM truck_accept.vehicles v, truck_accept.drivers d
+	    FROM public.vehicles v, public.drivers d
 	   WHERE v.id = 'c0000000-0000-0000-0000-000000000002'
 	     AND d.id = 'd0000000-0000-0000-0000-000000000002'$$,
 	$$VALUES ('available', 'available')$$,
 	'second transporter: V2 and D2 are still available');
 SELECT results_eq(
-	$$SELECT count(*)::int, min(transporter_id::text) FROM truck_accept.assignments
+	$$SELECT count(*)::int, min(transporter_id::text) FROM public.assignments
 	   WHERE truck_request_id = 'b0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES (1, 'e0000000-0000-0000-0000-000000000001')$$,
 	'second transporter: R1 still has only T1''s assignment');
@@ -130,9 +130,9 @@ SELECT is(
 	(SELECT trip_id FROM first_call),
 	'retry: the same trip_id as the first call');
 SELECT results_eq(
-	$$SELECT (SELECT count(*)::int FROM truck_accept.assignments
+	$$SELECT (SELECT count(*)::int FROM public.assignments
 	           WHERE order_id = 'a0000000-0000-0000-0000-000000000001'),
-	         (SELECT trucks_filled FROM truck_accept.orders
+	         (SELECT trucks_filled FROM public.orders
 	           WHERE id = 'a0000000-0000-0000-0000-000000000001')$$,
 	$$VALUES (1, 1)$$,
 	'retry: still one assignment, the order still counts 1 truck');
@@ -156,7 +156,7 @@ SELECT throws_ok(
 	'22004', 'argument "vehicle_id" must not be null',
 	'NULL vehicle_id is an error 22004');
 SELECT is(
-	(SELECT status::text FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000002'),
+	(SELECT status::text FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000002'),
 	'searching', 'the malformed calls changed nothing: R2 is still searching');
 
 -- ---------------------------------------------------------------------------
@@ -183,17 +183,17 @@ SELECT lives_ok(
 	'a call without driver_id (the default NULL) runs');
 SELECT results_eq(
 	$$SELECT status::text, assigned_transporter_id, assigned_vehicle_id, assigned_driver_id
-	    FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000002'$$,
+	    FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000002'$$,
 	$$VALUES ('assigned', 'e0000000-0000-0000-0000-000000000001'::uuid,
 	          'c0000000-0000-0000-0000-000000000003'::uuid, NULL::uuid)$$,
 	'driverless call: R2 is assigned to T1 and V3, with no driver');
 SELECT results_eq(
-	$$SELECT vehicle_id, driver_id, status::text FROM truck_accept.assignments
+	$$SELECT vehicle_id, driver_id, status::text FROM public.assignments
 	   WHERE truck_request_id = 'b0000000-0000-0000-0000-000000000002'$$,
 	$$VALUES ('c0000000-0000-0000-0000-000000000003'::uuid, NULL::uuid, 'active')$$,
 	'driverless call: one active assignment with driver_id NULL');
 SELECT results_eq(
-	$$SELECT trucks_filled, trucks_needed, status::text FROM truck_accept.orders
+	$$SELECT trucks_filled, trucks_needed, status::text FROM public.orders
 	   WHERE id = 'a0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES (2, 2, 'fully_filled')$$,
 	'driverless call: the order is now 2/2 fully_filled');
@@ -207,8 +207,8 @@ SELECT results_eq(
 
 -- The function runs in the caller's transaction: a savepoint rollback undoes it.
 SAVEPOINT before_undo;
-INSERT INTO truck_accept.orders (id, trucks_needed) VALUES ('a0000000-0000-0000-0000-000000000002', 1);
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type)
+INSERT INTO public.orders (id, trucks_needed) VALUES ('a0000000-0000-0000-0000-000000000002', 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type)
 VALUES ('b0000000-0000-0000-0000-000000000003', 'a0000000-0000-0000-0000-000000000002', 'open_17ft');
 SELECT is(
 	(SELECT outcome FROM truck_accept.accept_truck_request(
@@ -217,9 +217,9 @@ SELECT is(
 	'accepted', 'inside a savepoint: T2 accepts a fresh request');
 ROLLBACK TO SAVEPOINT before_undo;
 SELECT results_eq(
-	$$SELECT (SELECT count(*)::int FROM truck_accept.assignments
+	$$SELECT (SELECT count(*)::int FROM public.assignments
 	           WHERE transporter_id = 'e0000000-0000-0000-0000-000000000002'),
-	         (SELECT status::text FROM truck_accept.vehicles
+	         (SELECT status::text FROM public.vehicles
 	           WHERE id = 'c0000000-0000-0000-0000-000000000002')$$,
 	$$VALUES (0, 'available')$$,
 	'after ROLLBACK TO SAVEPOINT: no assignment for T2, V2 available again');

@@ -25,9 +25,9 @@ SELECT results_eq(
 	$$VALUES ('invariant', 'text'), ('id', 'uuid'), ('detail', 'text')$$,
 	'invariant_violations has the columns invariant text, id uuid, detail text');
 SELECT is(
-	(SELECT (SELECT count(*) FROM truck_accept.orders) + (SELECT count(*) FROM truck_accept.truck_requests)
-	      + (SELECT count(*) FROM truck_accept.vehicles) + (SELECT count(*) FROM truck_accept.drivers)
-	      + (SELECT count(*) FROM truck_accept.assignments) + (SELECT count(*) FROM truck_accept.events)),
+	(SELECT (SELECT count(*) FROM public.orders) + (SELECT count(*) FROM public.truck_requests)
+	      + (SELECT count(*) FROM public.vehicles) + (SELECT count(*) FROM public.drivers)
+	      + (SELECT count(*) FROM public.assignments) + (SELECT count(*) FROM public.events)),
 	0::bigint, 'the database is empty: no row in any of the six tables');
 SELECT is_empty('SELECT * FROM truck_accept.invariant_violations',
 	'invariant_violations is empty on an empty database');
@@ -37,11 +37,12 @@ SELECT is_empty('SELECT * FROM truck_accept.invariant_violations',
 -- ---------------------------------------------------------------------------
 SELECT functions_are('truck_accept',
 	ARRAY['accept_truck_request', 'accept_any_truck_request', 'release_truck_request',
-	      'cancel_order', 'expire_truck_requests', 'complete_assignment', 'take_events'],
-	'schema truck_accept has exactly the seven API functions');
+	      'cancel_order', 'expire_truck_requests', 'complete_assignment', 'take_events',
+	      'create_tables', 'check_invariants', 'bound_tables_changed'],
+	'schema truck_accept has exactly the seven API functions, create_tables, the audit and the catalog''s trigger');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_proc WHERE pronamespace = 'truck_accept'::regnamespace),
-	7, 'none of the seven functions is overloaded');
+	10, 'none of the ten functions is overloaded');
 
 SELECT has_composite('truck_accept', 'accept_any_result', 'composite type accept_any_result exists');
 SELECT results_eq(
@@ -373,13 +374,16 @@ SELECT results_eq(
 	$$SELECT prorettype::regtype::text, proretset, prorows::int, pronargdefaults::int
 	    FROM pg_catalog.pg_proc
 	   WHERE oid = 'truck_accept.take_events(integer)'::regprocedure$$,
-	$$VALUES ('truck_accept.events', true, 100, 0)$$,
-	'take_events returns SETOF truck_accept.events (ROWS 100), and max_count has no default');
-SELECT is(
-	(SELECT prorettype FROM pg_catalog.pg_proc
-	  WHERE oid = 'truck_accept.take_events(integer)'::regprocedure),
-	(SELECT reltype FROM pg_catalog.pg_class WHERE oid = 'truck_accept.events'::regclass),
-	'take_events'' row type is the events table''s own row type');
+	$$VALUES ('truck_accept.event', true, 100, 0)$$,
+	'take_events returns SETOF truck_accept.event (ROWS 100), and max_count has no default');
+SELECT results_eq(
+	$$SELECT a.attname::text COLLATE "default", a.atttypid::regtype::text
+	    FROM pg_catalog.pg_attribute a
+	   WHERE a.attrelid = 'truck_accept.event'::regclass AND a.attnum > 0 ORDER BY a.attnum$$,
+	$$SELECT a.attname::text COLLATE "default", a.atttypid::regtype::text
+	    FROM pg_catalog.pg_attribute a
+	   WHERE a.attrelid = 'public.events'::regclass AND a.attnum > 0 ORDER BY a.attnum$$,
+	'take_events'' row type has the columns of the events table');
 SELECT results_eq(
 	$$SELECT a.ord::int, a.mode::text, a.name COLLATE "default", a.typ::regtype::text
 	    FROM pg_catalog.pg_proc p,
@@ -410,51 +414,51 @@ SELECT ok(NOT pg_catalog.has_function_privilege('truck_accept_tap_nobody',
 -- ---------------------------------------------------------------------------
 -- events: columns, key, check, sequence
 -- ---------------------------------------------------------------------------
-SELECT has_table('truck_accept', 'events', 'table events exists');
+SELECT has_table('public', 'events', 'table events exists');
 SELECT results_eq(
 	$$SELECT a.attname::text COLLATE "default"
 	    FROM pg_catalog.pg_attribute a
-	   WHERE a.attrelid = 'truck_accept.events'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+	   WHERE a.attrelid = 'public.events'::regclass AND a.attnum > 0 AND NOT a.attisdropped
 	   ORDER BY a.attnum$$,
 	$$VALUES ('id'), ('event_type'), ('order_id'), ('request_id'), ('assignment_id'),
 	         ('transporter_id'), ('payload'), ('created_at')$$,
 	'events has exactly its eight columns, in order (take_events returns them so)');
 
-SELECT col_type_is('truck_accept', 'events', 'id', 'bigint', 'events.id is bigint');
-SELECT col_not_null('truck_accept', 'events', 'id', 'events.id is NOT NULL');
-SELECT col_is_pk('truck_accept', 'events', 'id', 'events.id is the primary key');
-SELECT col_default_is('truck_accept', 'events', 'id',
-	$$nextval('truck_accept.events_id_seq'::regclass)$$,
+SELECT col_type_is('public', 'events', 'id', 'bigint', 'events.id is bigint');
+SELECT col_not_null('public', 'events', 'id', 'events.id is NOT NULL');
+SELECT col_is_pk('public', 'events', 'id', 'events.id is the primary key');
+SELECT col_default_is('public', 'events', 'id',
+	$$nextval('events_id_seq'::regclass)$$,
 	'events.id defaults to nextval(events_id_seq)');
 
-SELECT col_type_is('truck_accept', 'events', 'event_type', 'text', 'events.event_type is text');
-SELECT col_not_null('truck_accept', 'events', 'event_type', 'events.event_type is NOT NULL');
-SELECT col_hasnt_default('truck_accept', 'events', 'event_type', 'events.event_type has no default');
+SELECT col_type_is('public', 'events', 'event_type', 'text', 'events.event_type is text');
+SELECT col_not_null('public', 'events', 'event_type', 'events.event_type is NOT NULL');
+SELECT col_hasnt_default('public', 'events', 'event_type', 'events.event_type has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'order_id', 'uuid', 'events.order_id is uuid');
-SELECT col_is_null('truck_accept', 'events', 'order_id', 'events.order_id is nullable');
-SELECT col_hasnt_default('truck_accept', 'events', 'order_id', 'events.order_id has no default');
+SELECT col_type_is('public', 'events', 'order_id', 'uuid', 'events.order_id is uuid');
+SELECT col_is_null('public', 'events', 'order_id', 'events.order_id is nullable');
+SELECT col_hasnt_default('public', 'events', 'order_id', 'events.order_id has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'request_id', 'uuid', 'events.request_id is uuid');
-SELECT col_is_null('truck_accept', 'events', 'request_id', 'events.request_id is nullable');
-SELECT col_hasnt_default('truck_accept', 'events', 'request_id', 'events.request_id has no default');
+SELECT col_type_is('public', 'events', 'request_id', 'uuid', 'events.request_id is uuid');
+SELECT col_is_null('public', 'events', 'request_id', 'events.request_id is nullable');
+SELECT col_hasnt_default('public', 'events', 'request_id', 'events.request_id has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'assignment_id', 'uuid', 'events.assignment_id is uuid');
-SELECT col_is_null('truck_accept', 'events', 'assignment_id', 'events.assignment_id is nullable');
-SELECT col_hasnt_default('truck_accept', 'events', 'assignment_id', 'events.assignment_id has no default');
+SELECT col_type_is('public', 'events', 'assignment_id', 'uuid', 'events.assignment_id is uuid');
+SELECT col_is_null('public', 'events', 'assignment_id', 'events.assignment_id is nullable');
+SELECT col_hasnt_default('public', 'events', 'assignment_id', 'events.assignment_id has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'transporter_id', 'uuid', 'events.transporter_id is uuid');
-SELECT col_is_null('truck_accept', 'events', 'transporter_id', 'events.transporter_id is nullable');
-SELECT col_hasnt_default('truck_accept', 'events', 'transporter_id', 'events.transporter_id has no default');
+SELECT col_type_is('public', 'events', 'transporter_id', 'uuid', 'events.transporter_id is uuid');
+SELECT col_is_null('public', 'events', 'transporter_id', 'events.transporter_id is nullable');
+SELECT col_hasnt_default('public', 'events', 'transporter_id', 'events.transporter_id has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'payload', 'jsonb', 'events.payload is jsonb');
-SELECT col_not_null('truck_accept', 'events', 'payload', 'events.payload is NOT NULL');
-SELECT col_hasnt_default('truck_accept', 'events', 'payload', 'events.payload has no default');
+SELECT col_type_is('public', 'events', 'payload', 'jsonb', 'events.payload is jsonb');
+SELECT col_not_null('public', 'events', 'payload', 'events.payload is NOT NULL');
+SELECT col_hasnt_default('public', 'events', 'payload', 'events.payload has no default');
 
-SELECT col_type_is('truck_accept', 'events', 'created_at', 'timestamp with time zone',
+SELECT col_type_is('public', 'events', 'created_at', 'timestamp with time zone',
 	'events.created_at is timestamptz');
-SELECT col_not_null('truck_accept', 'events', 'created_at', 'events.created_at is NOT NULL');
-SELECT col_default_is('truck_accept', 'events', 'created_at', 'now()',
+SELECT col_not_null('public', 'events', 'created_at', 'events.created_at is NOT NULL');
+SELECT col_default_is('public', 'events', 'created_at', 'now()',
 	'events.created_at defaults to now()');
 
 -- Exactly one key (the PK, events_pkey) and no foreign key: an event outlives
@@ -464,76 +468,74 @@ SELECT col_default_is('truck_accept', 'events', 'created_at', 'now()',
 SELECT results_eq(
 	$$SELECT c.conname::text COLLATE "default", c.contype::text
 	    FROM pg_catalog.pg_constraint c
-	   WHERE c.conrelid = 'truck_accept.events'::regclass
+	   WHERE c.conrelid = 'public.events'::regclass
 	     AND c.contype <> 'n'
 	   ORDER BY 1$$,
 	$$VALUES ('events_event_type_check', 'c'), ('events_pkey', 'p')$$,
 	'events has exactly two constraints besides NOT NULL: events_pkey and events_event_type_check');
-SELECT col_has_check('truck_accept', 'events', 'event_type',
+SELECT col_has_check('public', 'events', 'event_type',
 	'events.event_type has a CHECK constraint');
 
 -- The sequence behind events.id
-SELECT has_sequence('truck_accept', 'events_id_seq', 'sequence events_id_seq exists');
-SELECT is(pg_catalog.pg_get_serial_sequence('truck_accept.events', 'id'),
-	'truck_accept.events_id_seq', 'events_id_seq is owned by events.id (bigserial)');
+SELECT has_sequence('public', 'events_id_seq', 'sequence events_id_seq exists');
+SELECT is(pg_catalog.pg_get_serial_sequence('public.events', 'id'),
+	'public.events_id_seq', 'events_id_seq is owned by events.id (bigserial)');
 SELECT is(
 	(SELECT seqtypid::regtype::text FROM pg_catalog.pg_sequence
-	  WHERE seqrelid = 'truck_accept.events_id_seq'::regclass),
+	  WHERE seqrelid = 'public.events_id_seq'::regclass),
 	'bigint', 'events_id_seq is a bigint sequence');
 
 -- ---------------------------------------------------------------------------
 -- events: comment, pg_dump, privileges
 -- ---------------------------------------------------------------------------
-SELECT isnt(pg_catalog.obj_description('truck_accept.events'::regclass, 'pg_class'),
+SELECT isnt(pg_catalog.obj_description('public.events'::regclass, 'pg_class'),
 	NULL, 'events has a comment');
--- Registered with pg_extension_config_dump, dumped whole (condition ''): the
--- events table, and its sequence so that pg_dump keeps the next id.
+-- The events table and its sequence are the application's (2.0): pg_dump
+-- dumps them with the next id like any table; the catalog records the table.
 SELECT is(
-	(SELECT e.extcondition[array_position(e.extconfig, 'truck_accept.events'::regclass::oid)]
-	   FROM pg_catalog.pg_extension e WHERE e.extname = 'truck_accept'),
-	'', 'events is a configuration table of the extension, dumped whole');
+	(SELECT b.relid FROM truck_accept.bound_tables b WHERE b.kind = 'events'),
+	'public.events'::regclass, 'the catalog records public.events as the events table');
 SELECT is(
-	(SELECT e.extcondition[array_position(e.extconfig, 'truck_accept.events_id_seq'::regclass::oid)]
-	   FROM pg_catalog.pg_extension e WHERE e.extname = 'truck_accept'),
-	'', 'events_id_seq is a configuration entry of the extension, its value dumped');
+	(SELECT pg_catalog.pg_get_serial_sequence('public.events', 'id')),
+	'public.events_id_seq', 'events_id_seq belongs to events.id, so pg_dump keeps its value with the table');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.events'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.events'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on events');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_class c,
 	        pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('s', c.relowner))) x
-	  WHERE c.oid = 'truck_accept.events_id_seq'::regclass AND x.grantee = 0),
+	  WHERE c.oid = 'public.events_id_seq'::regclass AND x.grantee = 0),
 	0, 'PUBLIC has no privilege on events_id_seq');
-SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'truck_accept.events',
+SELECT ok(NOT pg_catalog.has_table_privilege('truck_accept_tap_nobody', 'public.events',
 		'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'),
 	'a fresh role has no privilege on events');
-SELECT ok(NOT pg_catalog.has_sequence_privilege('truck_accept_tap_nobody', 'truck_accept.events_id_seq',
+SELECT ok(NOT pg_catalog.has_sequence_privilege('truck_accept_tap_nobody', 'public.events_id_seq',
 		'USAGE, SELECT, UPDATE'),
 	'a fresh role has no privilege on events_id_seq');
 
 -- ---------------------------------------------------------------------------
 -- The expiry index: expires_at of searching requests only
 -- ---------------------------------------------------------------------------
-SELECT has_index('truck_accept', 'truck_requests', 'truck_requests_searching_expires_at_idx',
+SELECT has_index('public', 'truck_requests', 'truck_requests_searching_expires_at_idx',
 	'expires_at'::name, 'index truck_requests_searching_expires_at_idx on (expires_at)');
-SELECT index_is_type('truck_accept', 'truck_requests', 'truck_requests_searching_expires_at_idx',
+SELECT index_is_type('public', 'truck_requests', 'truck_requests_searching_expires_at_idx',
 	'btree', 'truck_requests_searching_expires_at_idx is a btree');
 SELECT is(
 	(SELECT i.indisunique FROM pg_catalog.pg_index i
-	  WHERE i.indexrelid = 'truck_accept.truck_requests_searching_expires_at_idx'::regclass),
+	  WHERE i.indexrelid = 'public.truck_requests_searching_expires_at_idx'::regclass),
 	false, 'truck_requests_searching_expires_at_idx is not unique');
 SELECT is(
 	(SELECT pg_catalog.pg_get_expr(i.indpred, i.indrelid) FROM pg_catalog.pg_index i
-	  WHERE i.indexrelid = 'truck_accept.truck_requests_searching_expires_at_idx'::regclass),
+	  WHERE i.indexrelid = 'public.truck_requests_searching_expires_at_idx'::regclass),
 	$$(status = 'searching'::text)$$,
 	'truck_requests_searching_expires_at_idx covers only searching requests');
 SELECT results_eq(
 	$$SELECT c.relname::text COLLATE "default",
 	         pg_catalog.pg_get_expr(i.indpred, i.indrelid) COLLATE "default"
 	    FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-	   WHERE i.indrelid = 'truck_accept.truck_requests'::regclass
+	   WHERE i.indrelid = 'public.truck_requests'::regclass
 	   ORDER BY 1$$,
 	$$VALUES ('truck_requests_order_id_idx', NULL::text),
 	         ('truck_requests_order_searching_idx', '(status = ''searching''::text)'),
@@ -545,31 +547,31 @@ SELECT results_eq(
 -- The events CHECK: the eight event types, nothing else (writes rolled back)
 -- ---------------------------------------------------------------------------
 SELECT lives_ok(
-	$$INSERT INTO truck_accept.events (event_type, payload)
+	$$INSERT INTO public.events (event_type, payload)
 	  SELECT t, '{}'::jsonb
 	    FROM unnest(ARRAY['accepted', 'released', 'order_cancelled', 'assignment_cancelled',
 	                      'request_expired', 'order_expired', 'assignment_completed',
 	                      'order_completed']) AS t$$,
 	'events: each of the eight event types is accepted');
 SELECT throws_ok(
-	$$INSERT INTO truck_accept.events (event_type, payload) VALUES ('shipped', '{}')$$,
+	$$INSERT INTO public.events (event_type, payload) VALUES ('shipped', '{}')$$,
 	'23514', 'new row for relation "events" violates check constraint "events_event_type_check"',
 	'events: an unknown event_type is refused');
 SELECT throws_ok(
-	$$INSERT INTO truck_accept.events (event_type, payload) VALUES ('Accepted', '{}')$$,
+	$$INSERT INTO public.events (event_type, payload) VALUES ('Accepted', '{}')$$,
 	'23514', 'new row for relation "events" violates check constraint "events_event_type_check"',
 	'events: event types are case-sensitive');
 SELECT throws_ok(
-	$$INSERT INTO truck_accept.events (event_type, payload) VALUES (NULL, '{}')$$,
+	$$INSERT INTO public.events (event_type, payload) VALUES (NULL, '{}')$$,
 	'23502', 'null value in column "event_type" of relation "events" violates not-null constraint',
 	'events: a NULL event_type is refused');
 SELECT throws_ok(
-	$$INSERT INTO truck_accept.events (event_type) VALUES ('accepted')$$,
+	$$INSERT INTO public.events (event_type) VALUES ('accepted')$$,
 	'23502', 'null value in column "payload" of relation "events" violates not-null constraint',
 	'events: an event without a payload is refused');
 SELECT throws_ok(
-	$$INSERT INTO truck_accept.events (id, event_type, payload)
-	  SELECT min(id), 'accepted', '{}' FROM truck_accept.events$$,
+	$$INSERT INTO public.events (id, event_type, payload)
+	  SELECT min(id), 'accepted', '{}' FROM public.events$$,
 	'23505', 'duplicate key value violates unique constraint "events_pkey"',
 	'events: a duplicate id is refused');
 

@@ -15,12 +15,12 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(41);
 
-INSERT INTO truck_accept.orders (id, trucks_needed)
+INSERT INTO public.orders (id, trucks_needed)
 VALUES ('a0000000-0000-0000-0000-000000000001', 2),
        ('a0000000-0000-0000-0000-000000000002', 1),
        ('a0000000-0000-0000-0000-000000000003', 1);
 
-INSERT INTO truck_accept.truck_requests (id, order_id, vehicle_type, expires_at)
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, expires_at)
 VALUES ('b0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-000000000001', 'open_17ft', NULL),
        ('b0000000-0000-0000-0000-000000000002', 'a0000000-0000-0000-0000-000000000001', 'open_17ft', NULL),
        ('b0000000-0000-0000-0000-000000000003', 'a0000000-0000-0000-0000-000000000001', 'open_17ft', NULL),
@@ -28,16 +28,16 @@ VALUES ('b0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-0000000
        ('b0000000-0000-0000-0000-000000000005', 'a0000000-0000-0000-0000-000000000003', 'open_17ft',
         now() - interval '1 hour');
 
-INSERT INTO truck_accept.vehicles (id, transporter_id, vehicle_type)
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
 VALUES ('c0000000-0000-0000-0000-000000000001', 'e0000000-0000-0000-0000-000000000001', 'open_17ft'),
        ('c0000000-0000-0000-0000-000000000002', 'e0000000-0000-0000-0000-000000000001', 'open_17ft'),
        ('c0000000-0000-0000-0000-000000000003', 'e0000000-0000-0000-0000-000000000001', 'open_17ft');
 
-INSERT INTO truck_accept.drivers (id, transporter_id)
+INSERT INTO public.drivers (id, transporter_id)
 VALUES ('d0000000-0000-0000-0000-000000000001', 'e0000000-0000-0000-0000-000000000001');
 
 -- Every event take_events() hands out below is one this file appends.
-SELECT is_empty('SELECT * FROM truck_accept.events', 'no event exists before this file''s calls');
+SELECT is_empty('SELECT * FROM public.events', 'no event exists before this file''s calls');
 
 -- ---------------------------------------------------------------------------
 -- Accept, then release: the request is searching again.
@@ -60,13 +60,13 @@ SELECT results_eq(
 	'release: released, the accepted assignment, the order back to 0/2 searching');
 SELECT results_eq(
 	$$SELECT status::text, assigned_transporter_id, assigned_vehicle_id, assigned_driver_id, assigned_at
-	    FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000001'$$,
+	    FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000001'$$,
 	$$VALUES ('searching', NULL::uuid, NULL::uuid, NULL::uuid, NULL::timestamptz)$$,
 	'release: R1 is searching again, its assigned_* columns cleared');
 SELECT results_eq(
-	$$SELECT (SELECT a.status::text FROM truck_accept.assignments a, acc WHERE a.id = acc.assignment_id),
-	         (SELECT status::text FROM truck_accept.vehicles WHERE id = 'c0000000-0000-0000-0000-000000000001'),
-	         (SELECT status::text FROM truck_accept.drivers WHERE id = 'd0000000-0000-0000-0000-000000000001')$$,
+	$$SELECT (SELECT a.status::text FROM public.assignments a, acc WHERE a.id = acc.assignment_id),
+	         (SELECT status::text FROM public.vehicles WHERE id = 'c0000000-0000-0000-0000-000000000001'),
+	         (SELECT status::text FROM public.drivers WHERE id = 'd0000000-0000-0000-0000-000000000001')$$,
 	$$VALUES ('released', 'available', 'available')$$,
 	'release: the assignment is released, V1 and D1 are available again');
 
@@ -90,8 +90,8 @@ SELECT results_eq(
 	$$SELECT r.order_id, r.status::text, r.assigned_transporter_id, r.assigned_vehicle_id,
 	         a.id, a.trip_id, a.status::text
 	    FROM any1
-	    JOIN truck_accept.truck_requests r ON r.id = any1.request_id
-	    JOIN truck_accept.assignments a ON a.truck_request_id = r.id AND a.status = 'active'$$,
+	    JOIN public.truck_requests r ON r.id = any1.request_id
+	    JOIN public.assignments a ON a.truck_request_id = r.id AND a.status = 'active'$$,
 	$$SELECT 'a0000000-0000-0000-0000-000000000001'::uuid, 'assigned'::text,
 	         'e0000000-0000-0000-0000-000000000001'::uuid, 'c0000000-0000-0000-0000-000000000001'::uuid,
 	         assignment_id, trip_id, 'active'::text FROM any1$$,
@@ -105,8 +105,8 @@ SELECT * FROM truck_accept.accept_any_truck_request(
 SELECT results_eq(
 	$$SELECT any2.outcome, any2.accepted, any2.trucks_filled, any2.order_status,
 	         any2.request_id <> any1.request_id,
-	         (SELECT r.order_id FROM truck_accept.truck_requests r WHERE r.id = any2.request_id),
-	         (SELECT a.driver_id IS NULL FROM truck_accept.assignments a WHERE a.id = any2.assignment_id)
+	         (SELECT r.order_id FROM public.truck_requests r WHERE r.id = any2.request_id),
+	         (SELECT a.driver_id IS NULL FROM public.assignments a WHERE a.id = any2.assignment_id)
 	    FROM any1, any2$$,
 	$$VALUES ('accepted'::text, true, 2, 'fully_filled'::text, true,
 	          'a0000000-0000-0000-0000-000000000001'::uuid, true)$$,
@@ -127,16 +127,16 @@ SELECT results_eq(
 	'complete_assignment of the last trip: completed, and the order is completed');
 SELECT results_eq(
 	$$SELECT (SELECT array_agg(a.status::text ORDER BY a.status)
-	            FROM truck_accept.assignments a
+	            FROM public.assignments a
 	           WHERE a.id IN (SELECT assignment_id FROM any1 UNION ALL SELECT assignment_id FROM any2)),
 	         (SELECT array_agg(r.status::text ORDER BY r.status)
-	            FROM truck_accept.truck_requests r
+	            FROM public.truck_requests r
 	           WHERE r.id IN (SELECT request_id FROM any1 UNION ALL SELECT request_id FROM any2)),
-	         (SELECT array_agg(v.status::text ORDER BY v.id) FROM truck_accept.vehicles v
+	         (SELECT array_agg(v.status::text ORDER BY v.id) FROM public.vehicles v
 	           WHERE v.id IN ('c0000000-0000-0000-0000-000000000001', 'c0000000-0000-0000-0000-000000000002')),
-	         (SELECT o.trucks_filled FROM truck_accept.orders o
+	         (SELECT o.trucks_filled FROM public.orders o
 	           WHERE o.id = 'a0000000-0000-0000-0000-000000000001'),
-	         (SELECT o.status::text FROM truck_accept.orders o
+	         (SELECT o.status::text FROM public.orders o
 	           WHERE o.id = 'a0000000-0000-0000-0000-000000000001')$$,
 	$$VALUES (ARRAY['completed', 'completed'], ARRAY['completed', 'completed'],
 	          ARRAY['available', 'available'], 2, 'completed')$$,
@@ -155,11 +155,11 @@ SELECT results_eq(
 	$$VALUES ('cancelled'::text, true, 1, 1, 'cancelled'::text, 'Order cancelled'::text)$$,
 	'cancel_order: cancelled, one request and one assignment cancelled, the order cancelled');
 SELECT results_eq(
-	$$SELECT (SELECT status::text FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000004'),
-	         (SELECT a.status::text FROM truck_accept.assignments a, acc4 WHERE a.id = acc4.assignment_id),
-	         (SELECT status::text FROM truck_accept.vehicles WHERE id = 'c0000000-0000-0000-0000-000000000003'),
-	         (SELECT trucks_filled FROM truck_accept.orders WHERE id = 'a0000000-0000-0000-0000-000000000002'),
-	         (SELECT status::text FROM truck_accept.orders WHERE id = 'a0000000-0000-0000-0000-000000000002')$$,
+	$$SELECT (SELECT status::text FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000004'),
+	         (SELECT a.status::text FROM public.assignments a, acc4 WHERE a.id = acc4.assignment_id),
+	         (SELECT status::text FROM public.vehicles WHERE id = 'c0000000-0000-0000-0000-000000000003'),
+	         (SELECT trucks_filled FROM public.orders WHERE id = 'a0000000-0000-0000-0000-000000000002'),
+	         (SELECT status::text FROM public.orders WHERE id = 'a0000000-0000-0000-0000-000000000002')$$,
 	$$VALUES ('cancelled', 'cancelled', 'available', 0, 'cancelled')$$,
 	'after cancel: R4 and its assignment cancelled, V3 available, the order cancelled at 0');
 
@@ -174,9 +174,9 @@ SELECT is((SELECT pg_catalog.pg_typeof(n)::text FROM expired), 'integer',
 SELECT is((SELECT n FROM expired), 1,
 	'expire as of now() (the default): the one request past its expires_at');
 SELECT results_eq(
-	$$SELECT (SELECT status::text FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000005'),
-	         (SELECT status::text FROM truck_accept.orders WHERE id = 'a0000000-0000-0000-0000-000000000003'),
-	         (SELECT status::text FROM truck_accept.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000003')$$,
+	$$SELECT (SELECT status::text FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000005'),
+	         (SELECT status::text FROM public.orders WHERE id = 'a0000000-0000-0000-0000-000000000003'),
+	         (SELECT status::text FROM public.truck_requests WHERE id = 'b0000000-0000-0000-0000-000000000003')$$,
 	$$VALUES ('expired', 'expired', 'searching')$$,
 	'after expire: R5 and its order expired; R3 (no expires_at) still searching');
 SELECT is(truck_accept.expire_truck_requests(), 0, 'expire again: nothing left to expire');
@@ -188,7 +188,7 @@ SELECT is_empty('SELECT * FROM truck_accept.invariant_violations',
 -- take_events: this file's events, oldest first, each handed out once.
 -- ---------------------------------------------------------------------------
 CREATE TEMP TABLE appended AS
-SELECT (row_number() OVER (ORDER BY id))::int AS n, id FROM truck_accept.events;
+SELECT (row_number() OVER (ORDER BY id))::int AS n, id FROM public.events;
 
 CREATE TEMP TABLE expected_events (
 	n int, event_type text, order_id uuid, request_id uuid, assignment_id uuid, transporter_id uuid);
@@ -234,7 +234,7 @@ SAVEPOINT consumer_rolls_back;
 SELECT is((SELECT count(*)::int FROM truck_accept.take_events(100)), 12,
 	'take_events(100) inside a savepoint hands out all twelve');
 ROLLBACK TO SAVEPOINT consumer_rolls_back;
-SELECT is((SELECT count(*)::int FROM truck_accept.events), 12,
+SELECT is((SELECT count(*)::int FROM public.events), 12,
 	'after the consumer''s rollback the twelve events are back');
 
 -- Take them in two batches: max_count caps a batch, oldest first, in id order.
@@ -245,7 +245,7 @@ SELECT results_eq(
 	    FROM appended a JOIN expected_events x USING (n) WHERE a.n <= 5 ORDER BY a.n$$,
 	'take_events(5): the five oldest events in id order: accepted, released, accepted, accepted, assignment_completed');
 SELECT results_eq(
-	$$SELECT id FROM truck_accept.events ORDER BY id$$,
+	$$SELECT id FROM public.events ORDER BY id$$,
 	$$SELECT id FROM appended WHERE n > 5 ORDER BY n$$,
 	'take_events(5) removed exactly the five it returned');
 SELECT results_eq(
@@ -254,7 +254,7 @@ SELECT results_eq(
 	$$SELECT a.id, x.event_type, x.order_id, x.request_id, x.assignment_id, x.transporter_id, x.event_type
 	    FROM appended a JOIN expected_events x USING (n) WHERE a.n > 5 ORDER BY a.n$$,
 	'take_events(100): the remaining seven in id order: assignment_completed, order_completed, accepted, assignment_cancelled, order_cancelled, request_expired, order_expired');
-SELECT is_empty('SELECT * FROM truck_accept.events', 'take_events removed every event it handed out');
+SELECT is_empty('SELECT * FROM public.events', 'take_events removed every event it handed out');
 SELECT is_empty('SELECT * FROM truck_accept.take_events(100)', 'a taken event is not handed out again');
 SELECT is_empty('SELECT * FROM truck_accept.take_events(0)', 'take_events(0) hands out nothing');
 

@@ -22,10 +22,10 @@ $$;
 -- a call wrote nothing.
 CREATE FUNCTION fingerprint() RETURNS text LANGUAGE sql AS $$
 	SELECT md5(concat_ws('|',
-		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM truck_accept.orders o),
-		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM truck_accept.truck_requests r),
-		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM truck_accept.vehicles v),
-		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM truck_accept.drivers d),
-		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM truck_accept.assignments a),
-		(SELECT string_agg(e::text, ',' ORDER BY e.id) FROM truck_accept.events e)))
+		(SELECT string_agg(o::text, ',' ORDER BY o.id) FROM public.orders o),
+		(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM public.truck_requests r),
+		(SELECT string_agg(v::text, ',' ORDER BY v.id) FROM public.vehicles v),
+		(SELECT string_agg(d::text, ',' ORDER BY d.id) FROM public.drivers d),
+		(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM public.assignments a),
+		(SELECT string_agg(e::text, ',' ORDER BY e.id) FROM public.events e)))
 $$;

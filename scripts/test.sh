@@ -4,7 +4,8 @@
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/), the isolation specs (specs/) and
 # the pgTAP suite (test/), then the short storm and the fault tests (stress/,
-# each on a throwaway cluster of its own) and the packaging check, prints one
+# each on a throwaway cluster of its own), the dump/restore/drop check and
+# the packaging check, prints one
 # summary (checked against the number of tests there are), stops and removes
 # the clusters, and exits non-zero on any failure.
 #
@@ -46,7 +47,7 @@ run_suite() {
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			f=1 # the runner failed before it could report a test
 		fi
-	elif [ "$rc" -eq 0 ] && grep -Eq '^(storm|faults|packaging): PASS' "$out"; then
+	elif [ "$rc" -eq 0 ] && grep -Eq '^(storm|faults|dumps|packaging): PASS' "$out"; then
 		p=1 f=0
 	else
 		p=0 f=1
@@ -66,6 +67,7 @@ run_suite "pgTAP (test/)" each make -s PG_CONFIG="$PG_CONFIG" prove
 run_suite "storm, short form (stress/storm.sh)" one "$TA_ROOT/stress/storm.sh"
 run_suite "mixed lifecycle storm (stress/storm.sh --mixed)" one "$TA_ROOT/stress/storm.sh" --mixed
 run_suite "faults (stress/faults.sh)" one "$TA_ROOT/stress/faults.sh"
+run_suite "dump, restore and drop (scripts/check-dump-restore.sh)" one "$TA_ROOT/scripts/check-dump-restore.sh"
 run_suite "packaging (scripts/check-packaging.sh)" one "$TA_ROOT/scripts/check-packaging.sh"
 
 # Every test must have been counted once: a summary that cannot count what
@@ -73,11 +75,11 @@ run_suite "packaging (scripts/check-packaging.sh)" one "$TA_ROOT/scripts/check-p
 n_sql=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
 n_specs=$(find specs -maxdepth 1 -name '*.spec' | wc -l)
 n_tap=$(find test -maxdepth 1 -name '*.sql' | wc -l)
-n_one=4 # storm, mixed storm, faults, packaging
+n_one=5 # storm, mixed storm, faults, dumps, packaging
 expected=$((n_sql + n_specs + n_tap + n_one))
 if [ $((passed + failed)) -ne "$expected" ]; then
 	ta_log "count check: counted $((passed + failed)) tests, expected $expected" \
-		"($n_sql sql/ + $n_specs specs/ + $n_tap test/ + $n_one stress and packaging)"
+		"($n_sql sql/ + $n_specs specs/ + $n_tap test/ + $n_one stress, dumps and packaging)"
 	failed_suites+=("count check")
 	failed=$((failed + 1))
 fi

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# scripts/check-dump-restore.sh: the business tables are the application's, so
+# pg_dump and DROP EXTENSION treat them as such.  Part of scripts/test.sh; on
+# a throwaway cluster of its own.  Prints "ok - ..." per check, then
+# "dumps: PASS" or the FAIL lines, and exits non-zero on any failure.
+#
+#  1. A database made with CREATE EXTENSION and create_tables(), to whose
+#     tables the application added a NOT NULL column with a default, an
+#     index, a trigger, a CHECK and a row-security policy, with rows,
+#     assignments, undelivered events and a grant.  A plain dump restored
+#     with psql -f and a custom-format dump restored with pg_restore (both
+#     stopping at the first error) each give a database with every row, every
+#     application object, the catalog and the events sequence's position, in
+#     which the functions work at once.
+#  2. The same round trip for a database updated from 1.1 (tables in schema
+#     truck_accept).
+#  3. DROP EXTENSION without CASCADE removes no row and no application
+#     object; an application view on the extension's audit view makes it
+#     refuse (CASCADE then drops that view, still no row); after CREATE
+#     EXTENSION the tables are recorded again with one INSERT and work.
+source "$(dirname "$0")/lib.sh"
+
+ta_ensure_deps
+ta_build_install
+ta_cluster_start
+work=$(mktemp -d)
+chmod 755 "$work"
+trap 'rm -rf "$work"; ta_cluster_stop' EXIT
+
+status=0
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL: $*"; status=1; }
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# check NAME EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# The application's world on tables in schema $2 of database $1, with what an
+# application adds to its own tables.
+make_world() {
+	local db=$1 s=$2
+	sql -d "$db" <<-SQL
+	GRANT USAGE ON SCHEMA truck_accept TO dump_app;
+	GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uuid) TO dump_app;
+	GRANT SELECT, INSERT ON $s.orders TO dump_app;
+	-- what the application adds
+	ALTER TABLE $s.orders ADD COLUMN customer_name text NOT NULL DEFAULT 'walk-in';
+	CREATE INDEX orders_customer_name_idx ON $s.orders (customer_name);
+	ALTER TABLE $s.vehicles ADD CONSTRAINT vehicles_type_not_empty CHECK (vehicle_type <> '');
+	CREATE TABLE public.app_log (assignment_id uuid, logged_at timestamptz DEFAULT now());
+	CREATE FUNCTION public.app_log_assignment() RETURNS trigger LANGUAGE plpgsql AS
+		\$\$ BEGIN INSERT INTO public.app_log (assignment_id) VALUES (NEW.id); RETURN NULL; END \$\$;
+	CREATE TRIGGER app_log_assignment AFTER INSERT ON $s.assignments
+		FOR EACH ROW EXECUTE FUNCTION public.app_log_assignment();
+	ALTER TABLE $s.orders ENABLE ROW LEVEL SECURITY;
+	CREATE POLICY orders_app ON $s.orders TO dump_app USING (customer_name <> 'hidden');
+	-- rows: 20 orders of 3 trucks, 4 requests each; 40 transporters
+	INSERT INTO $s.orders (id, trucks_needed, customer_name)
+	SELECT md5('o' || n)::uuid, 3, 'customer ' || n FROM generate_series(1, 20) n;
+	INSERT INTO $s.truck_requests (id, order_id, vehicle_type)
+	SELECT md5('r' || n || '-' || k)::uuid, md5('o' || n)::uuid, 'open_17ft'
+	FROM generate_series(1, 20) n, generate_series(1, 4) k;
+	INSERT INTO $s.vehicles (id, transporter_id, vehicle_type)
+	SELECT md5('v' || t)::uuid, md5('t' || t)::uuid, 'open_17ft' FROM generate_series(1, 40) t;
+	INSERT INTO $s.drivers (id, transporter_id)
+	SELECT md5('d' || t)::uuid, md5('t' || t)::uuid FROM generate_series(1, 40) t;
+	-- transporter t takes request (1 + (t-1) % 4) of order 1 + (t-1) / 2
+	SELECT count(*) FROM (
+		SELECT truck_accept.accept_truck_request(md5('r' || (1 + (t - 1) / 2) || '-' || (1 + (t - 1) % 4))::uuid,
+			md5('t' || t)::uuid, md5('v' || t)::uuid, md5('d' || t)::uuid)
+		FROM generate_series(1, 30) t) x;
+	SELECT count(*) FROM truck_accept.release_truck_request(md5('r1-1')::uuid, md5('t1')::uuid);
+	SELECT count(*) FROM truck_accept.complete_assignment(
+		(SELECT a.id FROM $s.assignments a WHERE a.truck_request_id = md5('r2-3')::uuid AND a.status = 'active'));
+	-- a consumer took the first five events; the rest wait in the outbox
+	SELECT count(*) FROM truck_accept.take_events(5);
+	SQL
+}
+
+# What must survive: every row of the six tables and of the application's
+# log, the catalog, the application's objects on the tables, the grant and
+# the events sequence's position.
+fingerprint() {
+	local db=$1 s=$2
+	sql -d "$db" <<-SQL
+	SELECT 'rows ' || (SELECT count(*) FROM $s.orders) || ' ' || (SELECT count(*) FROM $s.truck_requests)
+		|| ' ' || (SELECT count(*) FROM $s.vehicles) || ' ' || (SELECT count(*) FROM $s.drivers)
+		|| ' ' || (SELECT count(*) FROM $s.assignments) || ' ' || (SELECT count(*) FROM $s.events)
+		|| ' ' || (SELECT count(*) FROM public.app_log);
+	SELECT 'data ' || md5(concat_ws('|',
+		(SELECT string_agg(to_jsonb(o)::text, ',' ORDER BY o.id) FROM $s.orders o),
+		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY r.id) FROM $s.truck_requests r),
+		(SELECT string_agg(to_jsonb(v)::text, ',' ORDER BY v.id) FROM $s.vehicles v),
+		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY d.id) FROM $s.drivers d),
+		(SELECT string_agg(to_jsonb(a)::text, ',' ORDER BY a.id) FROM $s.assignments a),
+		(SELECT string_agg(to_jsonb(e)::text, ',' ORDER BY e.id) FROM $s.events e)));
+	SELECT 'column ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' '
+		|| pg_get_expr(d.adbin, d.adrelid)
+	FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+	WHERE a.attrelid = '$s.orders'::regclass AND a.attname = 'customer_name';
+	SELECT 'index ' || count(*) FROM pg_indexes WHERE schemaname = '$s' AND indexname = 'orders_customer_name_idx';
+	SELECT 'check ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'vehicles_type_not_empty';
+	SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = '$s.assignments'::regclass AND NOT tgisinternal;
+	SELECT 'policy ' || policyname || ' ' || qual || ' rls ' || (SELECT relrowsecurity FROM pg_class WHERE oid = '$s.orders'::regclass)
+	FROM pg_policies WHERE schemaname = '$s' AND tablename = 'orders';
+	SELECT 'grant ' || has_table_privilege('dump_app', '$s.orders', 'INSERT');
+	SELECT 'sequence ' || last_value FROM $s.events_id_seq;
+	-- last: gone after DROP EXTENSION
+	SELECT 'catalog ' || string_agg(kind || '=' || relid::text, ',' ORDER BY kind) FROM truck_accept.bound_tables;
+	SQL
+}
+
+# The functions work in a restored database at once: a free request is won,
+# the waiting events are handed out, the sequence goes on, all is consistent.
+works() {
+	local db=$1 s=$2 what=$3 seq_before
+	seq_before=$(sql -d "$db" -c "SELECT last_value FROM $s.events_id_seq")
+	check "$what: accept wins a free request right after the restore" accepted \
+		"$(sql -d "$db" -c "SELECT outcome FROM truck_accept.accept_truck_request(md5('r20-4')::uuid, md5('t40')::uuid, md5('v40')::uuid)")"
+	check "$what: the new event continues the sequence" "$((seq_before + 1))" \
+		"$(sql -d "$db" -c "SELECT max(id) FROM $s.events")"
+	check "$what: take_events hands out the undelivered events" \
+		"$(sql -d "$db" -c "SELECT count(*) FROM $s.events")" \
+		"$(sql -d "$db" -c "SELECT count(*) FROM truck_accept.take_events(1000)")"
+	check "$what: invariant_violations is empty" 0 \
+		"$(sql -d "$db" -c "SELECT count(*) FROM truck_accept.invariant_violations")"
+}
+
+# round_trip SOURCE_DB SCHEMA WHAT
+round_trip() {
+	local src=$1 s=$2 what=$3 before
+	before=$(fingerprint "$src" "$s")
+	pg_dump -d "$src" -f "$work/$src.sql"
+	pg_dump -d "$src" -Fc -f "$work/$src.dump"
+	sql -c "CREATE DATABASE ${src}_plain" -c "CREATE DATABASE ${src}_custom"
+	if psql -X -q -v ON_ERROR_STOP=1 -d "${src}_plain" -f "$work/$src.sql" >"$work/plain.log" 2>&1; then
+		ok "$what: the plain dump restores with psql -f, no error"
+	else
+		fail "$what: psql -f of the plain dump: $(grep -m3 ERROR "$work/plain.log")"
+	fi
+	if pg_restore --exit-on-error -d "${src}_custom" "$work/$src.dump" >"$work/custom.log" 2>&1; then
+		ok "$what: the custom-format dump restores with pg_restore, no error"
+	else
+		fail "$what: pg_restore: $(grep -m3 error "$work/custom.log")"
+	fi
+	echo "# $what, before the dump: $(echo "$before" | tr '\n' ';')"
+	check "$what: plain restore keeps every row, object, grant and the catalog" "$before" "$(fingerprint "${src}_plain" "$s")"
+	check "$what: custom restore keeps every row, object, grant and the catalog" "$before" "$(fingerprint "${src}_custom" "$s")"
+	works "${src}_plain" "$s" "$what, plain"
+	works "${src}_custom" "$s" "$what, custom"
+}
+
+# 1. create_tables() in public
+sql -c "CREATE ROLE dump_app"
+sql -c "CREATE DATABASE dump_new"
+sql -d dump_new -c "CREATE EXTENSION truck_accept" -c "SELECT truck_accept.create_tables()"
+make_world dump_new public >/dev/null
+round_trip dump_new public "create_tables()"
+
+# 2. updated from 1.1
+sql -c "CREATE DATABASE dump_up"
+sql -d dump_up -c "CREATE EXTENSION truck_accept VERSION '1.1'" -c "ALTER EXTENSION truck_accept UPDATE TO '2.0'"
+make_world dump_up truck_accept >/dev/null
+round_trip dump_up truck_accept "updated from 1.1"
+
+# 3. DROP EXTENSION
+before=$(fingerprint dump_new public | grep -v '^catalog')
+sql -d dump_new -c "DROP EXTENSION truck_accept"
+check "DROP EXTENSION keeps every row and application object" "$before" "$(fingerprint dump_new public 2>/dev/null | grep -v '^catalog')"
+sql -d dump_new -c "CREATE EXTENSION truck_accept" \
+	-c "INSERT INTO truck_accept.bound_tables (kind, relid)
+		SELECT k, ('public.' || k)::regclass
+		FROM unnest(ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments', 'events']) k"
+works dump_new public "after DROP and CREATE EXTENSION and one INSERT into the catalog"
+sql -d dump_new -c "CREATE VIEW public.app_audit AS SELECT * FROM truck_accept.invariant_violations"
+before=$(fingerprint dump_new public | grep -v '^catalog')
+if out=$(sql -d dump_new -c "DROP EXTENSION truck_accept" 2>&1); then
+	fail "DROP EXTENSION without CASCADE dropped an extension an application view depends on"
+else
+	check "DROP EXTENSION without CASCADE refuses while an application view uses the audit view" \
+		2BP01 "$(sql -d dump_new -v VERBOSITY=sqlstate -c "DROP EXTENSION truck_accept" 2>&1 | grep -o '2BP01' | head -1)"
+fi
+sql -d dump_new -c "SET client_min_messages = warning" -c "DROP EXTENSION truck_accept CASCADE"
+check "DROP EXTENSION CASCADE drops the application's view on it" "" \
+	"$(sql -d dump_new -c "SELECT to_regclass('public.app_audit')")"
+check "DROP EXTENSION CASCADE keeps every row and application object" "$before" \
+	"$(fingerprint dump_new public 2>/dev/null | grep -v '^catalog')"
+
+if [ "$status" -eq 0 ]; then
+	echo "dumps: PASS"
+else
+	echo "dumps: FAIL"
+fi
+exit "$status"

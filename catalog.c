@@ -169,8 +169,10 @@ ta_read_catalog(Oid catalog, Oid *relids)
 		if (relkind == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("the table truck_accept records as \"%s\" (OID %u) does not exist",
-							ta_kinds[k], relids[k]),
+					 errmsg("the table truck_accept records as \"%s\" does not exist",
+							ta_kinds[k]),
+					 errdetail("The catalog %s records relation OID %u, which was dropped.",
+							   ta_relation_name(catalog), relids[k]),
 					 errhint("Record the table that replaces it with UPDATE %s SET relid = 'schema.table' WHERE kind = '%s'.",
 							 ta_relation_name(catalog), ta_kinds[k])));
 		if (relkind != RELKIND_RELATION)

@@ -119,7 +119,9 @@ WHERE request_id = id('r3');
 ROLLBACK;
 
 -- 5. Another backend follows a change of the catalog at its next call.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink SCHEMA public;
+RESET client_min_messages;
 SELECT public.dblink_connect('t22', 'dbname=' || current_database());
 -- that backend calls once (and keeps the tables resolved)
 SELECT * FROM public.dblink('t22', $$SELECT outcome FROM truck_accept.release_truck_request(

@@ -205,128 +205,205 @@ lc_no_active_assignment(Oid fn_oid, const pg_uuid_t *request_id)
 static const Oid rel_result_types[8] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
 INT4OID, INT4OID, TEXTOID, TEXTOID};
 
+/* What a release found and did, for its result row. */
+typedef struct LcRelease
+{
+	pg_uuid_t	request_id;
+	pg_uuid_t	transporter_id;
+	const char *outcome;
+	const char *message;
+	TaOrder		order;
+	bool		has_assignment;
+	pg_uuid_t	assignment_id;
+} LcRelease;
+
+/*
+ * The JSON of a "released" event, for NOTIFY and the events table: the
+ * assignment released (with its trip, vehicle and driver) and the order as
+ * the release leaves it.
+ */
+static char *
+lc_released_payload(const LcRelease *release, const pg_uuid_t *trip_id,
+					const pg_uuid_t *vehicle_id, const pg_uuid_t *driver_id,
+					bool has_driver)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"event\":\"released\"");
+	ta_json_uuid(&payload, "request_id", &release->request_id, false);
+	ta_json_uuid(&payload, "order_id", &release->order.id, false);
+	ta_json_uuid(&payload, "assignment_id", &release->assignment_id, false);
+	ta_json_uuid(&payload, "trip_id", trip_id, false);
+	ta_json_uuid(&payload, "transporter_id", &release->transporter_id, false);
+	ta_json_uuid(&payload, "vehicle_id", vehicle_id, false);
+	ta_json_uuid(&payload, "driver_id", driver_id, !has_driver);
+	appendStringInfo(&payload, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
+					 release->order.trucks_filled, release->order.trucks_needed);
+	escape_json(&payload, release->order.status);
+	appendStringInfoChar(&payload, '}');
+	return payload.data;
+}
+
+/*
+ * Release the request's active assignment, the row the last statement
+ * returned (id, vehicle_id, driver_id, trip_id): lock its vehicle, driver
+ * and order in the lock order, write it all in one statement (rel_writes),
+ * check what it wrote, and queue the NOTIFY.
+ */
+static void
+lc_release_assignment(LcRelease *release, Oid fn_oid)
+{
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		isnull;
+	pg_uuid_t	vehicle_id = ta_col_uuid(2, &isnull);
+	bool		has_driver;
+	pg_uuid_t	driver_id = ta_col_uuid(3, &isnull);
+	pg_uuid_t	trip_id;
+	char	   *payload;
+
+	has_driver = !isnull;
+	release->assignment_id = ta_col_uuid(1, &isnull);
+	trip_id = ta_col_uuid(4, &isnull);
+	release->has_assignment = true;
+
+	lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
+	args[0] = UUIDPGetDatum(&release->order.id);
+	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
+		ta_order_lock_failed(fn_oid, &release->order.id, "truck request",
+							 &release->request_id, true);
+	ta_fetch_order(&release->order, 1);
+
+	release->order.trucks_filled--;
+	if (strcmp(release->order.status, "searching") == 0 ||
+		strcmp(release->order.status, "partially_filled") == 0 ||
+		strcmp(release->order.status, "fully_filled") == 0)
+		strlcpy(release->order.status,
+				ta_open_order_status(release->order.trucks_filled,
+									 release->order.trucks_needed),
+				TA_STATUS_LEN);
+
+	payload = lc_released_payload(release, &trip_id, &vehicle_id, &driver_id,
+								  has_driver);
+
+	args[0] = UUIDPGetDatum(&release->request_id);
+	args[1] = UUIDPGetDatum(&release->assignment_id);
+	args[2] = UUIDPGetDatum(&vehicle_id);
+	args[3] = UUIDPGetDatum(&driver_id);
+	args[4] = UUIDPGetDatum(&release->order.id);
+	args[5] = Int32GetDatum(release->order.trucks_filled);
+	args[6] = CStringGetTextDatum(release->order.status);
+	args[7] = UUIDPGetDatum(&release->transporter_id);
+	args[8] = CStringGetTextDatum(payload);
+	memset(arg_nulls, ' ', sizeof(arg_nulls));
+	if (!has_driver)
+		arg_nulls[3] = 'n';
+	ta_exec(&rel_writes, fn_oid, args, arg_nulls);
+	ta_check_writes("releasing truck request", &release->request_id, fn_oid,
+					rel_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32);
+	ta_notify_payload(payload);
+
+	release->outcome = "released";
+	release->message = "Truck request released";
+}
+
+/*
+ * Release the request that lc_lock_request locked, the row the last
+ * statement returned (status, order_id, assigned_transporter_id), if it is
+ * assigned to this transporter; else say why not.
+ */
+static void
+lc_release_locked(LcRelease *release, Oid fn_oid)
+{
+	char		status[TA_STATUS_LEN];
+	pg_uuid_t	holder;
+	bool		holder_isnull;
+	bool		isnull;
+	Datum		args[1];
+
+	ta_col_status(1, status);
+	release->order.id = ta_col_uuid(2, &isnull);
+	holder = ta_col_uuid(3, &holder_isnull);
+
+	args[0] = UUIDPGetDatum(&release->request_id);
+	if (strcmp(status, "assigned") != 0)
+	{
+		release->outcome = "not_assigned";
+		release->message = "This request is not assigned";
+	}
+	else if (holder_isnull || !ta_uuid_eq(&holder, &release->transporter_id))
+	{
+		release->outcome = "not_yours";
+		release->message = "This request is assigned to another transporter";
+	}
+	else if (ta_exec(&lc_read_active_assignment, fn_oid, args, NULL) != 1)
+		lc_no_active_assignment(fn_oid, &release->request_id);
+	else
+		lc_release_assignment(release, fn_oid);
+}
+
+/* The result row of a release, built in the caller's memory. */
+static Datum
+lc_release_result(FunctionCallInfo fcinfo, const LcRelease *release)
+{
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+
+	tupdesc = lc_result_tupdesc(fcinfo, 8, rel_result_types);
+	values[0] = CStringGetTextDatum(release->outcome);
+	values[1] = BoolGetDatum(strcmp(release->outcome, "released") == 0);
+	if (release->has_assignment)
+		values[2] = ta_uuid_datum(&release->assignment_id);
+	else
+		nulls[2] = true;
+	if (strcmp(release->outcome, "not_found") != 0)
+		values[3] = ta_uuid_datum(&release->order.id);
+	else
+		nulls[3] = true;
+	if (release->order.known)
+	{
+		values[4] = Int32GetDatum(release->order.trucks_filled);
+		values[5] = Int32GetDatum(release->order.trucks_needed);
+		values[6] = CStringGetTextDatum(release->order.status);
+	}
+	else
+		nulls[4] = nulls[5] = nulls[6] = true;
+	values[7] = CStringGetTextDatum(release->message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
 static Datum
 lc_release(FunctionCallInfo fcinfo)
 {
 	Oid			fn_oid = fcinfo->flinfo->fn_oid;
 	MemoryContext callercxt = CurrentMemoryContext;
-	pg_uuid_t	request_id;
-	pg_uuid_t	transporter_id;
-	const char *outcome;
-	const char *message;
-	TaOrder		order = {0};
-	bool		has_assignment = false;
-	pg_uuid_t	assignment_id = {{0}};
-	Datum		args[TA_MAX_ARGS];
-	char		arg_nulls[TA_MAX_ARGS];
-	bool		isnull;
-	TupleDesc	tupdesc;
-	Datum		values[8];
-	bool		nulls[8] = {0};
+	LcRelease	release = {0};
+	Datum		args[1];
 
 	ta_require_arg(fcinfo, 0, "request_id");
 	ta_require_arg(fcinfo, 1, "transporter_id");
-	request_id = *PG_GETARG_UUID_P(0);
-	transporter_id = *PG_GETARG_UUID_P(1);
+	release.request_id = *PG_GETARG_UUID_P(0);
+	release.transporter_id = *PG_GETARG_UUID_P(1);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&request_id);
+	args[0] = UUIDPGetDatum(&release.request_id);
 	if (ta_exec(&lc_lock_request, fn_oid, args, NULL) == 0)
 	{
-		outcome = "not_found";
-		message = "No such truck request";
+		release.outcome = "not_found";
+		release.message = "No such truck request";
 	}
 	else
 	{
-		char		status[TA_STATUS_LEN];
-		pg_uuid_t	holder;
-		bool		holder_isnull;
-
-		ta_col_status(1, status);
-		order.id = ta_col_uuid(2, &isnull);
-		holder = ta_col_uuid(3, &holder_isnull);
-
-		if (strcmp(status, "assigned") != 0)
+		lc_release_locked(&release, fn_oid);
+		if (!release.order.known)
 		{
-			outcome = "not_assigned";
-			message = "This request is not assigned";
-		}
-		else if (holder_isnull || !ta_uuid_eq(&holder, &transporter_id))
-		{
-			outcome = "not_yours";
-			message = "This request is assigned to another transporter";
-		}
-		else if (ta_exec(&lc_read_active_assignment, fn_oid, args, NULL) != 1)
-			lc_no_active_assignment(fn_oid, &request_id);
-		else
-		{
-			pg_uuid_t	vehicle_id = ta_col_uuid(2, &isnull);
-			bool		has_driver;
-			pg_uuid_t	driver_id = ta_col_uuid(3, &isnull);
-			pg_uuid_t	trip_id;
-			StringInfoData payload;
-
-			has_driver = !isnull;
-			assignment_id = ta_col_uuid(1, &isnull);
-			trip_id = ta_col_uuid(4, &isnull);
-			has_assignment = true;
-
-			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
-			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				ta_order_lock_failed(fn_oid, &order.id, "truck request",
-									 &request_id, true);
-			ta_fetch_order(&order, 1);
-
-			order.trucks_filled--;
-			if (strcmp(order.status, "searching") == 0 ||
-				strcmp(order.status, "partially_filled") == 0 ||
-				strcmp(order.status, "fully_filled") == 0)
-				strlcpy(order.status,
-						ta_open_order_status(order.trucks_filled, order.trucks_needed),
-						TA_STATUS_LEN);
-
-			initStringInfo(&payload);
-			appendStringInfoString(&payload, "{\"event\":\"released\"");
-			ta_json_uuid(&payload, "request_id", &request_id, false);
-			ta_json_uuid(&payload, "order_id", &order.id, false);
-			ta_json_uuid(&payload, "assignment_id", &assignment_id, false);
-			ta_json_uuid(&payload, "trip_id", &trip_id, false);
-			ta_json_uuid(&payload, "transporter_id", &transporter_id, false);
-			ta_json_uuid(&payload, "vehicle_id", &vehicle_id, false);
-			ta_json_uuid(&payload, "driver_id", &driver_id, !has_driver);
-			appendStringInfo(&payload, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
-							 order.trucks_filled, order.trucks_needed);
-			escape_json(&payload, order.status);
-			appendStringInfoChar(&payload, '}');
-
-			args[0] = UUIDPGetDatum(&request_id);
-			args[1] = UUIDPGetDatum(&assignment_id);
-			args[2] = UUIDPGetDatum(&vehicle_id);
-			args[3] = UUIDPGetDatum(&driver_id);
-			args[4] = UUIDPGetDatum(&order.id);
-			args[5] = Int32GetDatum(order.trucks_filled);
-			args[6] = CStringGetTextDatum(order.status);
-			args[7] = UUIDPGetDatum(&transporter_id);
-			args[8] = CStringGetTextDatum(payload.data);
-			memset(arg_nulls, ' ', sizeof(arg_nulls));
-			if (!has_driver)
-				arg_nulls[3] = 'n';
-			ta_exec(&rel_writes, fn_oid, args, arg_nulls);
-			ta_check_writes("releasing truck request", &request_id, fn_oid,
-							rel_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32);
-			ta_notify_payload(payload.data);
-
-			outcome = "released";
-			message = "Truck request released";
-		}
-		if (!order.known)
-		{
-			args[0] = UUIDPGetDatum(&order.id);
+			args[0] = UUIDPGetDatum(&release.order.id);
 			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
-				ta_fetch_order(&order, 1);
+				ta_fetch_order(&release.order, 1);
 		}
 	}
 
@@ -334,27 +411,7 @@ lc_release(FunctionCallInfo fcinfo)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 8, rel_result_types);
-	values[0] = CStringGetTextDatum(outcome);
-	values[1] = BoolGetDatum(strcmp(outcome, "released") == 0);
-	if (has_assignment)
-		values[2] = ta_uuid_datum(&assignment_id);
-	else
-		nulls[2] = true;
-	if (strcmp(outcome, "not_found") != 0)
-		values[3] = ta_uuid_datum(&order.id);
-	else
-		nulls[3] = true;
-	if (order.known)
-	{
-		values[4] = Int32GetDatum(order.trucks_filled);
-		values[5] = Int32GetDatum(order.trucks_needed);
-		values[6] = CStringGetTextDatum(order.status);
-	}
-	else
-		nulls[4] = nulls[5] = nulls[6] = true;
-	values[7] = CStringGetTextDatum(message);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return lc_release_result(fcinfo, &release);
 }
 
 Datum
@@ -507,117 +564,159 @@ lc_check_cancel_writes(Oid fn_oid, const pg_uuid_t *order_id,
 static const Oid can_result_types[6] = {TEXTOID, BOOLOID, INT4OID, INT4OID,
 TEXTOID, TEXTOID};
 
+/* What a cancellation found and did, for its result row. */
+typedef struct LcCancel
+{
+	TaOrder		order;
+	const char *outcome;
+	const char *message;
+	int32		requests_cancelled;
+	int32		assignments_cancelled;
+} LcCancel;
+
+/*
+ * Lock all the requests of the order (args[0]) sorted by id: returns their
+ * ids as a uuid[] for the writes, and counts the open ones and, of those,
+ * the assigned ones.
+ */
+static Datum
+lc_cancel_lock_requests(Oid fn_oid, Datum *args, int32 *open_requests,
+						int32 *assigned_requests)
+{
+	uint64		nrequests = ta_exec(&can_lock_requests, fn_oid, args, NULL);
+	Datum	   *ids = palloc(sizeof(Datum) * (nrequests + 1));
+	uint64		i;
+
+	for (i = 0; i < nrequests; i++)
+	{
+		bool		isnull;
+		Datum		status = ta_row_col(i, 2, TEXTOID, &isnull);
+		char	   *s = isnull ? "" : TextDatumGetCString(status);
+
+		ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col_notnull(i, 1, UUIDOID)));
+		if (strcmp(s, "assigned") == 0)
+			(*assigned_requests)++;
+		if (strcmp(s, "assigned") == 0 || strcmp(s, "searching") == 0)
+			(*open_requests)++;
+	}
+	return PointerGetDatum(construct_array(ids, (int) nrequests, UUIDOID,
+										   UUID_LEN, false, TYPALIGN_CHAR));
+}
+
+/*
+ * Cancel an order that a plain read found open: lock its requests, the
+ * vehicles and drivers of its active assignments, then the order, in the
+ * lock order; check the order again as the lock finds it; write it all in
+ * one statement (can_writes), check what it wrote, and queue a NOTIFY per
+ * event.
+ */
+static void
+lc_cancel_locked(LcCancel *cancel, Oid fn_oid)
+{
+	Datum		args[1];
+	Datum		locked_ids;
+	int32		open_requests = 0;
+	int32		assigned_requests = 0;
+
+	args[0] = UUIDPGetDatum(&cancel->order.id);
+
+	/* requests, vehicles, drivers, then the order: the lock order */
+	locked_ids = lc_cancel_lock_requests(fn_oid, args, &open_requests,
+										 &assigned_requests);
+	ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
+	ta_exec(&can_lock_drivers, fn_oid, args, NULL);
+	cancel->order.known = false;	/* as the lock finds it */
+	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
+		ta_order_lock_failed(fn_oid, &cancel->order.id, "order", NULL, false);
+	else
+		ta_fetch_order(&cancel->order, 1);
+
+	if (!cancel->order.known)
+	{
+		/* deleted while this call waited for it */
+		cancel->outcome = "not_found";
+		cancel->message = "No such order";
+	}
+	else if (lc_order_status_is_final(cancel->order.status))
+	{
+		cancel->outcome = "already_closed";
+		cancel->message = "This order is already closed";
+	}
+	else
+	{
+		Datum		wargs[2] = {args[0], locked_ids};
+
+		ta_exec(&can_writes, fn_oid, wargs, NULL);
+		cancel->requests_cancelled = ta_col_int32(2);
+		cancel->assignments_cancelled = ta_col_int32(3);
+		lc_check_cancel_writes(fn_oid, &cancel->order.id, open_requests,
+							   assigned_requests);
+		lc_notify_rows();
+
+		strlcpy(cancel->order.status, "cancelled", TA_STATUS_LEN);
+		cancel->outcome = "cancelled";
+		cancel->message = "Order cancelled";
+	}
+}
+
+/* The result row of a cancellation, built in the caller's memory. */
+static Datum
+lc_cancel_result(FunctionCallInfo fcinfo, const LcCancel *cancel)
+{
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {0};
+
+	tupdesc = lc_result_tupdesc(fcinfo, 6, can_result_types);
+	values[0] = CStringGetTextDatum(cancel->outcome);
+	values[1] = BoolGetDatum(strcmp(cancel->outcome, "cancelled") == 0);
+	values[2] = Int32GetDatum(cancel->requests_cancelled);
+	values[3] = Int32GetDatum(cancel->assignments_cancelled);
+	if (cancel->order.known)
+		values[4] = CStringGetTextDatum(cancel->order.status);
+	else
+		nulls[4] = true;
+	values[5] = CStringGetTextDatum(cancel->message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
 static Datum
 lc_cancel_order(FunctionCallInfo fcinfo)
 {
 	Oid			fn_oid = fcinfo->flinfo->fn_oid;
 	MemoryContext callercxt = CurrentMemoryContext;
-	TaOrder		order = {0};
-	const char *outcome;
-	const char *message;
-	int32		requests_cancelled = 0;
-	int32		assignments_cancelled = 0;
+	LcCancel	cancel = {0};
 	Datum		args[1];
-	Datum		locked_ids;
-	TupleDesc	tupdesc;
-	Datum		values[6];
-	bool		nulls[6] = {0};
 
 	ta_require_arg(fcinfo, 0, "order_id");
-	order.id = *PG_GETARG_UUID_P(0);
+	cancel.order.id = *PG_GETARG_UUID_P(0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&order.id);
+	args[0] = UUIDPGetDatum(&cancel.order.id);
 	if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 0)
 	{
-		outcome = "not_found";
-		message = "No such order";
+		cancel.outcome = "not_found";
+		cancel.message = "No such order";
 	}
 	else
 	{
-		ta_fetch_order(&order, 1);
-		if (lc_order_status_is_final(order.status))
+		ta_fetch_order(&cancel.order, 1);
+		if (lc_order_status_is_final(cancel.order.status))
 		{
-			outcome = "already_closed";
-			message = "This order is already closed";
+			cancel.outcome = "already_closed";
+			cancel.message = "This order is already closed";
 		}
 		else
-		{
-			/* requests, vehicles, drivers, then the order: the lock order */
-			uint64		nrequests = ta_exec(&can_lock_requests, fn_oid, args, NULL);
-			Datum	   *ids = palloc(sizeof(Datum) * (nrequests + 1));
-			int32		open_requests = 0;
-			int32		assigned_requests = 0;
-			uint64		i;
-
-			for (i = 0; i < nrequests; i++)
-			{
-				bool		isnull;
-				Datum		status = ta_row_col(i, 2, TEXTOID, &isnull);
-				char	   *s = isnull ? "" : TextDatumGetCString(status);
-
-				ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col_notnull(i, 1, UUIDOID)));
-				if (strcmp(s, "assigned") == 0)
-					assigned_requests++;
-				if (strcmp(s, "assigned") == 0 || strcmp(s, "searching") == 0)
-					open_requests++;
-			}
-			locked_ids = PointerGetDatum(construct_array(ids, (int) nrequests, UUIDOID,
-														 UUID_LEN, false, TYPALIGN_CHAR));
-			ta_exec(&can_lock_vehicles, fn_oid, args, NULL);
-			ta_exec(&can_lock_drivers, fn_oid, args, NULL);
-			order.known = false;	/* as the lock finds it */
-			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				ta_order_lock_failed(fn_oid, &order.id, "order", NULL, false);
-			else
-				ta_fetch_order(&order, 1);
-
-			if (!order.known)
-			{
-				/* deleted while this call waited for it */
-				outcome = "not_found";
-				message = "No such order";
-			}
-			else if (lc_order_status_is_final(order.status))
-			{
-				outcome = "already_closed";
-				message = "This order is already closed";
-			}
-			else
-			{
-				Datum		wargs[2] = {args[0], locked_ids};
-
-				ta_exec(&can_writes, fn_oid, wargs, NULL);
-				requests_cancelled = ta_col_int32(2);
-				assignments_cancelled = ta_col_int32(3);
-				lc_check_cancel_writes(fn_oid, &order.id, open_requests,
-									   assigned_requests);
-				lc_notify_rows();
-
-				strlcpy(order.status, "cancelled", TA_STATUS_LEN);
-				outcome = "cancelled";
-				message = "Order cancelled";
-			}
-		}
+			lc_cancel_locked(&cancel, fn_oid);
 	}
 
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 6, can_result_types);
-	values[0] = CStringGetTextDatum(outcome);
-	values[1] = BoolGetDatum(strcmp(outcome, "cancelled") == 0);
-	values[2] = Int32GetDatum(requests_cancelled);
-	values[3] = Int32GetDatum(assignments_cancelled);
-	if (order.known)
-		values[4] = CStringGetTextDatum(order.status);
-	else
-		nulls[4] = true;
-	values[5] = CStringGetTextDatum(message);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return lc_cancel_result(fcinfo, &cancel);
 }
 
 Datum
@@ -811,171 +910,239 @@ static const char *const cmp_tables[] = {
 static const Oid cmp_result_types[6] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
 TEXTOID, TEXTOID};
 
+/* What a completion found and did, for its result row. */
+typedef struct LcComplete
+{
+	pg_uuid_t	assignment_id;
+	pg_uuid_t	request_id;
+	bool		found;
+	TaOrder		order;
+	const char *outcome;
+	const char *message;
+} LcComplete;
+
+/*
+ * The JSON of an "assignment_completed" event, for NOTIFY and the events
+ * table: the assignment (with its trip, transporter, vehicle and driver) and
+ * the order's status as the completion leaves it.
+ */
+static char *
+lc_completed_payload(const LcComplete *complete, const pg_uuid_t *trip_id,
+					 const pg_uuid_t *transporter_id,
+					 const pg_uuid_t *vehicle_id, const pg_uuid_t *driver_id,
+					 bool has_driver)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"event\":\"assignment_completed\"");
+	ta_json_uuid(&payload, "assignment_id", &complete->assignment_id, false);
+	ta_json_uuid(&payload, "request_id", &complete->request_id, false);
+	ta_json_uuid(&payload, "order_id", &complete->order.id, false);
+	ta_json_uuid(&payload, "trip_id", trip_id, false);
+	ta_json_uuid(&payload, "transporter_id", transporter_id, false);
+	ta_json_uuid(&payload, "vehicle_id", vehicle_id, false);
+	ta_json_uuid(&payload, "driver_id", driver_id, !has_driver);
+	appendStringInfoString(&payload, ",\"order_status\":");
+	escape_json(&payload, complete->order.status);
+	appendStringInfoChar(&payload, '}');
+	return payload.data;
+}
+
+/* The JSON of an "order_completed" event. */
+static char *
+lc_order_completed_payload(const pg_uuid_t *order_id)
+{
+	StringInfoData order_payload;
+
+	initStringInfo(&order_payload);
+	appendStringInfoString(&order_payload, "{\"event\":\"order_completed\"");
+	ta_json_uuid(&order_payload, "order_id", order_id, false);
+	appendStringInfoChar(&order_payload, '}');
+	return order_payload.data;
+}
+
+/*
+ * Complete an active assignment, the row cmp_read returned last (status,
+ * order_id, vehicle_id, driver_id, transporter_id, trip_id): lock its
+ * vehicle, driver and order in the lock order; complete the order too when
+ * it is fully filled and this was its last active assignment; write it all
+ * in one statement (cmp_writes), check what it wrote, and queue the
+ * NOTIFYs.
+ */
+static void
+lc_complete_active(LcComplete *complete, Oid fn_oid)
+{
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		isnull;
+	pg_uuid_t	vehicle_id = ta_col_uuid(3, &isnull);
+	pg_uuid_t	driver_id = ta_col_uuid(4, &isnull);
+	bool		has_driver = !isnull;
+	pg_uuid_t	transporter_id = ta_col_uuid(5, &isnull);
+	pg_uuid_t	trip_id = ta_col_uuid(6, &isnull);
+	bool		complete_order;
+	char	   *payload;
+	char	   *order_payload;
+
+	lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
+	args[0] = UUIDPGetDatum(&complete->order.id);
+	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
+		ta_order_lock_failed(fn_oid, &complete->order.id, "assignment",
+							 &complete->assignment_id, true);
+	ta_fetch_order(&complete->order, 1);
+
+	args[1] = UUIDPGetDatum(&complete->assignment_id);
+	ta_exec(&cmp_others, fn_oid, args, NULL);
+	complete_order = ta_col_int32(1) == 0 &&
+		strcmp(complete->order.status, "fully_filled") == 0 &&
+		complete->order.trucks_filled >= complete->order.trucks_needed;
+	if (complete_order)
+		strlcpy(complete->order.status, "completed", TA_STATUS_LEN);
+
+	payload = lc_completed_payload(complete, &trip_id, &transporter_id,
+								   &vehicle_id, &driver_id, has_driver);
+	order_payload = lc_order_completed_payload(&complete->order.id);
+
+	args[0] = UUIDPGetDatum(&complete->assignment_id);
+	args[1] = UUIDPGetDatum(&complete->request_id);
+	args[2] = UUIDPGetDatum(&vehicle_id);
+	args[3] = UUIDPGetDatum(&driver_id);
+	args[4] = UUIDPGetDatum(&complete->order.id);
+	args[5] = BoolGetDatum(complete_order);
+	args[6] = UUIDPGetDatum(&transporter_id);
+	args[7] = CStringGetTextDatum(payload);
+	args[8] = CStringGetTextDatum(order_payload);
+	memset(arg_nulls, ' ', sizeof(arg_nulls));
+	if (!has_driver)
+		arg_nulls[3] = 'n';
+	ta_exec(&cmp_writes, fn_oid, args, arg_nulls);
+	ta_check_writes("completing assignment", &complete->assignment_id, fn_oid,
+					cmp_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32 |
+					(complete_order ? 64 : 0));
+	ta_notify_payload(payload);
+	if (complete_order)
+		ta_notify_payload(order_payload);
+
+	complete->outcome = "completed";
+	complete->message = complete_order ? "Trip completed; the order is completed" :
+		"Trip completed";
+}
+
+/*
+ * Complete the assignment that cmp_find found (the last statement's row:
+ * its request's id): lock the request first, then read the assignment as it
+ * stands under that lock, and complete it if it is active; else say why
+ * not.
+ */
+static void
+lc_complete_found(LcComplete *complete, Oid fn_oid)
+{
+	char		status[TA_STATUS_LEN];
+	Datum		args[1];
+	bool		isnull;
+
+	complete->found = true;
+	complete->request_id = ta_col_uuid(1, &isnull);
+
+	/* the request first, then the assignment as it stands under its lock */
+	args[0] = UUIDPGetDatum(&complete->request_id);
+	ta_exec(&lc_lock_request, fn_oid, args, NULL);
+	args[0] = UUIDPGetDatum(&complete->assignment_id);
+	if (ta_exec(&cmp_read, fn_oid, args, NULL) != 1)
+	{
+		/* deleted while this call waited for its request */
+		complete->found = false;
+		status[0] = '\0';
+	}
+	else
+	{
+		ta_col_status(1, status);
+		complete->order.id = ta_col_uuid(2, &isnull);
+	}
+
+	if (!complete->found)
+	{
+		complete->outcome = "not_found";
+		complete->message = "No such assignment";
+	}
+	else if (strcmp(status, "completed") == 0)
+	{
+		complete->outcome = "already_completed";
+		complete->message = "This trip is already completed";
+	}
+	else if (strcmp(status, "active") != 0)
+	{
+		complete->outcome = "not_active";
+		complete->message = psprintf("This assignment is not active (%s)", status);
+	}
+	else
+		lc_complete_active(complete, fn_oid);
+}
+
+/* The result row of a completion, built in the caller's memory. */
+static Datum
+lc_complete_result(FunctionCallInfo fcinfo, const LcComplete *complete)
+{
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {0};
+
+	tupdesc = lc_result_tupdesc(fcinfo, 6, cmp_result_types);
+	values[0] = CStringGetTextDatum(complete->outcome);
+	values[1] = BoolGetDatum(strcmp(complete->outcome, "completed") == 0);
+	if (complete->found)
+	{
+		values[2] = ta_uuid_datum(&complete->request_id);
+		values[3] = ta_uuid_datum(&complete->order.id);
+	}
+	else
+		nulls[2] = nulls[3] = true;
+	if (complete->order.known)
+		values[4] = CStringGetTextDatum(complete->order.status);
+	else
+		nulls[4] = true;
+	values[5] = CStringGetTextDatum(complete->message);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
 static Datum
 lc_complete(FunctionCallInfo fcinfo)
 {
 	Oid			fn_oid = fcinfo->flinfo->fn_oid;
 	MemoryContext callercxt = CurrentMemoryContext;
-	pg_uuid_t	assignment_id;
-	pg_uuid_t	request_id = {{0}};
-	bool		found = false;
-	TaOrder		order = {0};
-	const char *outcome;
-	const char *message;
-	Datum		args[TA_MAX_ARGS];
-	char		arg_nulls[TA_MAX_ARGS];
-	bool		isnull;
-	TupleDesc	tupdesc;
-	Datum		values[6];
-	bool		nulls[6] = {0};
+	LcComplete	complete = {0};
+	Datum		args[1];
 
 	ta_require_arg(fcinfo, 0, "assignment_id");
-	assignment_id = *PG_GETARG_UUID_P(0);
+	complete.assignment_id = *PG_GETARG_UUID_P(0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&assignment_id);
+	args[0] = UUIDPGetDatum(&complete.assignment_id);
 	if (ta_exec(&cmp_find, fn_oid, args, NULL) == 0)
 	{
-		outcome = "not_found";
-		message = "No such assignment";
+		complete.outcome = "not_found";
+		complete.message = "No such assignment";
 	}
 	else
 	{
-		char		status[TA_STATUS_LEN];
-
-		found = true;
-		request_id = ta_col_uuid(1, &isnull);
-
-		/* the request first, then the assignment as it stands under its lock */
-		args[0] = UUIDPGetDatum(&request_id);
-		ta_exec(&lc_lock_request, fn_oid, args, NULL);
-		args[0] = UUIDPGetDatum(&assignment_id);
-		if (ta_exec(&cmp_read, fn_oid, args, NULL) != 1)
+		lc_complete_found(&complete, fn_oid);
+		if (complete.found && !complete.order.known)
 		{
-			/* deleted while this call waited for its request */
-			found = false;
-			status[0] = '\0';
-		}
-		else
-		{
-			ta_col_status(1, status);
-			order.id = ta_col_uuid(2, &isnull);
-		}
-
-		if (!found)
-		{
-			outcome = "not_found";
-			message = "No such assignment";
-		}
-		else if (strcmp(status, "completed") == 0)
-		{
-			outcome = "already_completed";
-			message = "This trip is already completed";
-		}
-		else if (strcmp(status, "active") != 0)
-		{
-			outcome = "not_active";
-			message = psprintf("This assignment is not active (%s)", status);
-		}
-		else
-		{
-			pg_uuid_t	vehicle_id = ta_col_uuid(3, &isnull);
-			pg_uuid_t	driver_id = ta_col_uuid(4, &isnull);
-			bool		has_driver = !isnull;
-			pg_uuid_t	transporter_id = ta_col_uuid(5, &isnull);
-			pg_uuid_t	trip_id = ta_col_uuid(6, &isnull);
-			bool		complete_order;
-			StringInfoData payload;
-			StringInfoData order_payload;
-
-			lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
-			args[0] = UUIDPGetDatum(&order.id);
-			if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
-				ta_order_lock_failed(fn_oid, &order.id, "assignment",
-									 &assignment_id, true);
-			ta_fetch_order(&order, 1);
-
-			args[1] = UUIDPGetDatum(&assignment_id);
-			ta_exec(&cmp_others, fn_oid, args, NULL);
-			complete_order = ta_col_int32(1) == 0 &&
-				strcmp(order.status, "fully_filled") == 0 &&
-				order.trucks_filled >= order.trucks_needed;
-			if (complete_order)
-				strlcpy(order.status, "completed", TA_STATUS_LEN);
-
-			initStringInfo(&payload);
-			appendStringInfoString(&payload, "{\"event\":\"assignment_completed\"");
-			ta_json_uuid(&payload, "assignment_id", &assignment_id, false);
-			ta_json_uuid(&payload, "request_id", &request_id, false);
-			ta_json_uuid(&payload, "order_id", &order.id, false);
-			ta_json_uuid(&payload, "trip_id", &trip_id, false);
-			ta_json_uuid(&payload, "transporter_id", &transporter_id, false);
-			ta_json_uuid(&payload, "vehicle_id", &vehicle_id, false);
-			ta_json_uuid(&payload, "driver_id", &driver_id, !has_driver);
-			appendStringInfoString(&payload, ",\"order_status\":");
-			escape_json(&payload, order.status);
-			appendStringInfoChar(&payload, '}');
-
-			initStringInfo(&order_payload);
-			appendStringInfoString(&order_payload, "{\"event\":\"order_completed\"");
-			ta_json_uuid(&order_payload, "order_id", &order.id, false);
-			appendStringInfoChar(&order_payload, '}');
-
-			args[0] = UUIDPGetDatum(&assignment_id);
-			args[1] = UUIDPGetDatum(&request_id);
-			args[2] = UUIDPGetDatum(&vehicle_id);
-			args[3] = UUIDPGetDatum(&driver_id);
-			args[4] = UUIDPGetDatum(&order.id);
-			args[5] = BoolGetDatum(complete_order);
-			args[6] = UUIDPGetDatum(&transporter_id);
-			args[7] = CStringGetTextDatum(payload.data);
-			args[8] = CStringGetTextDatum(order_payload.data);
-			memset(arg_nulls, ' ', sizeof(arg_nulls));
-			if (!has_driver)
-				arg_nulls[3] = 'n';
-			ta_exec(&cmp_writes, fn_oid, args, arg_nulls);
-			ta_check_writes("completing assignment", &assignment_id, fn_oid,
-							cmp_tables, 1 | 2 | 4 | (has_driver ? 8 : 0) | 16 | 32 |
-							(complete_order ? 64 : 0));
-			ta_notify_payload(payload.data);
-			if (complete_order)
-				ta_notify_payload(order_payload.data);
-
-			outcome = "completed";
-			message = complete_order ? "Trip completed; the order is completed" :
-				"Trip completed";
-		}
-		if (found && !order.known)
-		{
-			args[0] = UUIDPGetDatum(&order.id);
+			args[0] = UUIDPGetDatum(&complete.order.id);
 			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
-				ta_fetch_order(&order, 1);
+				ta_fetch_order(&complete.order, 1);
 		}
 	}
 
-	message = MemoryContextStrdup(callercxt, message);
+	complete.message = MemoryContextStrdup(callercxt, complete.message);
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 	MemoryContextSwitchTo(callercxt);
 
-	tupdesc = lc_result_tupdesc(fcinfo, 6, cmp_result_types);
-	values[0] = CStringGetTextDatum(outcome);
-	values[1] = BoolGetDatum(strcmp(outcome, "completed") == 0);
-	if (found)
-	{
-		values[2] = ta_uuid_datum(&request_id);
-		values[3] = ta_uuid_datum(&order.id);
-	}
-	else
-		nulls[2] = nulls[3] = true;
-	if (order.known)
-		values[4] = CStringGetTextDatum(order.status);
-	else
-		nulls[4] = true;
-	values[5] = CStringGetTextDatum(message);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return lc_complete_result(fcinfo, &complete);
 }
 
 Datum

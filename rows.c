@@ -485,6 +485,82 @@ ta_row_lock(Relation rel, Snapshot snapshot, AttrNumber id_attnum,
 }
 
 /*
+ * Copy the columns spec reads from the row version in slot into row, and
+ * where that version is.
+ */
+static void
+ta_row_copy(Relation rel, const TaRowSpec *spec, const AttrNumber *attnums,
+			TupleTableSlot *slot, TaRow *row)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 0; i < spec->ncols; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
+		Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
+
+		row->values[i] = row->nulls[i] ? (Datum) 0 :
+			datumCopy(d, att->attbyval, att->attlen);
+	}
+	row->tid = slot->tts_tid;
+}
+
+/*
+ * The direct read of ta_row_fetch(), under a new snapshot of the statement:
+ * find the row through the primary key index (indexoid) or, to lock a
+ * version this call found before (row->have_tid), take that version; lock
+ * it if asked; copy its columns into row.  Returns false if there is no
+ * such row.
+ */
+static bool
+ta_row_fetch_direct(Relation rel, const TaRowSpec *spec, Oid indexoid,
+					const AttrNumber *attnums, AttrNumber id_attnum,
+					const pg_uuid_t *id, bool lock, bool may_lock, TaRow *row)
+{
+	Snapshot	snapshot;
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	bool		found;
+
+	/* A statement's snapshot, as SPI takes it for a statement that may write. */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	snapshot = GetActiveSnapshot();
+
+	if (lock && row->have_tid)
+		found = true;			/* the version this call read: lock it below */
+	else
+		found = ta_row_index_read(rel, indexoid, snapshot, id,
+								  !lock && may_lock, slot, row);
+	if (found && lock)
+	{
+		TupleTableSlot *locked = table_slot_create(rel, NULL);
+
+		found = ta_row_lock(rel, snapshot, id_attnum, id, row, locked);
+		ExecDropSingleTupleTableSlot(slot);
+		slot = locked;
+	}
+	if (found)
+		ta_row_copy(rel, spec, attnums, slot, row);
+	row->have_tid = found;
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	return found;
+}
+
+/* A NULL read in a column spec needs a value in: an error (23502). */
+static void
+ta_row_check_notnull(Relation rel, const TaRowSpec *spec, const TaRow *row)
+{
+	int			i;
+
+	for (i = 0; i < spec->ncols; i++)
+		if (row->nulls[i] && (spec->notnull & (1 << i)))
+			ta_column_null_error(RelationGetRelid(rel), spec->cols[i]);
+}
+
+/*
  * Read the row of spec's table whose id is *id into row; with lock, lock it
  * FOR NO KEY UPDATE first (see ROWS BY PRIMARY KEY above).  A row that an
  * earlier direct read of this call found (row->have_tid) is locked from that
@@ -504,7 +580,6 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	bool		direct;
 	bool		may_lock;
 	bool		found;
-	int			i;
 
 	if (lock)
 		PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
@@ -519,52 +594,11 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
 	if (!direct)
 		found = ta_row_fetch_spi(spec, fn_oid, id, lock, row);
 	else
-	{
-		Snapshot	snapshot;
-		TupleTableSlot *slot = table_slot_create(rel, NULL);
-
-		/* A statement's snapshot, as SPI takes it for a statement that may write. */
-		CommandCounterIncrement();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		UpdateActiveSnapshotCommandId();
-		snapshot = GetActiveSnapshot();
-
-		if (lock && row->have_tid)
-			found = true;		/* the version this call read: lock it below */
-		else
-			found = ta_row_index_read(rel, indexoid, snapshot, id,
-									  !lock && may_lock, slot, row);
-		if (found && lock)
-		{
-			TupleTableSlot *locked = table_slot_create(rel, NULL);
-
-			found = ta_row_lock(rel, snapshot, id_attnum, id, row, locked);
-			ExecDropSingleTupleTableSlot(slot);
-			slot = locked;
-		}
-		if (found)
-		{
-			TupleDesc	tupdesc = RelationGetDescr(rel);
-
-			for (i = 0; i < spec->ncols; i++)
-			{
-				Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
-				Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
-
-				row->values[i] = row->nulls[i] ? (Datum) 0 :
-					datumCopy(d, att->attbyval, att->attlen);
-			}
-			row->tid = slot->tts_tid;
-		}
-		row->have_tid = found;
-		ExecDropSingleTupleTableSlot(slot);
-		PopActiveSnapshot();
-	}
+		found = ta_row_fetch_direct(rel, spec, indexoid, attnums, id_attnum,
+									id, lock, may_lock, row);
 
 	if (found)
-		for (i = 0; i < spec->ncols; i++)
-			if (row->nulls[i] && (spec->notnull & (1 << i)))
-				ta_column_null_error(RelationGetRelid(rel), spec->cols[i]);
+		ta_row_check_notnull(rel, spec, row);
 	table_close(rel, NoLock);
 	return found;
 }

@@ -416,62 +416,65 @@ ta_find_own_assignment(TaAccept *acc)
 }
 
 /*
- * Steps 2 to 4 of an acceptance, once the request (acc->request_id, of order
- * acc->order.id, needing vehicles of vehicle_type) is locked and open: lock
- * the vehicle, the driver and the order, in the global lock order, check
- * them in the documented order, and write everything at once if all passed.
- * Runs inside SPI; a message it builds lives in SPI memory.
+ * What step 2 of an acceptance found under its locks: the vehicle, the
+ * driver (when one is given), and where the locked versions of them and of
+ * the order are, as the direct reads found them (for TA_WRITES_BY_TID).
  */
-void
-ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
+typedef struct TaLockedRows
+{
+	bool		vehicle_found;
+	pg_uuid_t	vehicle_owner;
+	bool		vehicle_type_ok;
+	char		vehicle_status[TA_STATUS_LEN];
+	bool		have_vehicle_tid;
+	ItemPointerData vehicle_tid;
+	bool		driver_found;
+	pg_uuid_t	driver_owner;
+	char		driver_status[TA_STATUS_LEN];
+	bool		have_driver_tid;
+	ItemPointerData driver_tid;
+	bool		have_order_tid;
+	ItemPointerData order_tid;
+} TaLockedRows;
+
+/*
+ * Step 2 of an acceptance: lock the vehicle, the driver (if one is given)
+ * and the order, in the global lock order, and keep what the checks need in
+ * *locked and acc->order.  An order that cannot be locked is an error (see
+ * ta_order_lock_failed).
+ */
+static void
+ta_accept_lock_rows(TaAccept *acc, const char *vehicle_type,
+					TaLockedRows *locked)
 {
 	Oid			fn_oid = acc->fn_oid;
-	Datum		args[TA_MAX_ARGS];
-	char		arg_nulls[TA_MAX_ARGS];
 	TaRow		row = {0};
-	ItemPointerData vehicle_tid;
-	ItemPointerData driver_tid;
-	ItemPointerData order_tid;
-	bool		have_vehicle_tid;
-	bool		have_driver_tid = false;
-	bool		have_order_tid;
-	bool		by_tid;
-	bool		vehicle_found;
-	pg_uuid_t	vehicle_owner = {{0}};
-	char		vehicle_status[TA_STATUS_LEN] = "";
-	bool		vehicle_type_ok = false;
-	bool		driver_found = false;
-	pg_uuid_t	driver_owner = {{0}};
-	char		driver_status[TA_STATUS_LEN] = "";
-	int32		new_filled;
-	const char *new_status;
-	char	   *payload;
 
-	vehicle_found = ta_row_fetch(&ta_vehicle_row, fn_oid, &acc->vehicle_id,
-								 true, &row);
-	have_vehicle_tid = vehicle_found && row.have_tid;
-	vehicle_tid = row.tid;
-	if (vehicle_found)
+	locked->vehicle_found = ta_row_fetch(&ta_vehicle_row, fn_oid,
+										 &acc->vehicle_id, true, &row);
+	locked->have_vehicle_tid = locked->vehicle_found && row.have_tid;
+	locked->vehicle_tid = row.tid;
+	if (locked->vehicle_found)
 	{
-		vehicle_owner = *DatumGetUUIDP(row.values[0]);
-		vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
-								 vehicle_type) == 0;
-		text_to_cstring_buffer(DatumGetTextPP(row.values[2]), vehicle_status,
-							   TA_STATUS_LEN);
+		locked->vehicle_owner = *DatumGetUUIDP(row.values[0]);
+		locked->vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
+										 vehicle_type) == 0;
+		text_to_cstring_buffer(DatumGetTextPP(row.values[2]),
+							   locked->vehicle_status, TA_STATUS_LEN);
 	}
 
 	if (acc->has_driver)
 	{
 		memset(&row, 0, sizeof(row));
-		driver_found = ta_row_fetch(&ta_driver_row, fn_oid, &acc->driver_id,
-									true, &row);
-		have_driver_tid = driver_found && row.have_tid;
-		driver_tid = row.tid;
-		if (driver_found)
+		locked->driver_found = ta_row_fetch(&ta_driver_row, fn_oid,
+											&acc->driver_id, true, &row);
+		locked->have_driver_tid = locked->driver_found && row.have_tid;
+		locked->driver_tid = row.tid;
+		if (locked->driver_found)
 		{
-			driver_owner = *DatumGetUUIDP(row.values[0]);
-			text_to_cstring_buffer(DatumGetTextPP(row.values[1]), driver_status,
-								   TA_STATUS_LEN);
+			locked->driver_owner = *DatumGetUUIDP(row.values[0]);
+			text_to_cstring_buffer(DatumGetTextPP(row.values[1]),
+								   locked->driver_status, TA_STATUS_LEN);
 		}
 	}
 
@@ -479,63 +482,91 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	if (!ta_row_fetch(&ta_order_row, fn_oid, &acc->order.id, true, &row))
 		ta_order_lock_failed(fn_oid, &acc->order.id, "truck request",
 							 &acc->request_id, true);
-	have_order_tid = row.have_tid;
-	order_tid = row.tid;
+	locked->have_order_tid = row.have_tid;
+	locked->order_tid = row.tid;
 	ta_order_from_row(&acc->order, &row);
+}
 
-	/* Step 3: the checks, in the documented order. */
+/*
+ * Step 3 of an acceptance: the checks of the locked rows, in the documented
+ * order.  Returns true if all passed; else sets acc->outcome (and message),
+ * which for accept_any may be already_yours (a retry of a call that won).
+ */
+static bool
+ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
+					  const TaLockedRows *locked)
+{
 	if (ta_order_is_closed(&acc->order))
 	{
 		if (!(acc->any_request && ta_find_own_assignment(acc)))
 			acc->outcome = TA_ORDER_CLOSED;
-		return;
+		return false;
 	}
-	if (!vehicle_found)
+	if (!locked->vehicle_found)
 	{
 		acc->outcome = TA_VEHICLE_NOT_FOUND;
-		return;
+		return false;
 	}
-	if (!ta_uuid_eq(&vehicle_owner, &acc->transporter_id))
+	if (!ta_uuid_eq(&locked->vehicle_owner, &acc->transporter_id))
 	{
 		acc->outcome = TA_VEHICLE_NOT_OWNED;
-		return;
+		return false;
 	}
-	if (!vehicle_type_ok)
+	if (!locked->vehicle_type_ok)
 	{
 		acc->outcome = TA_VEHICLE_TYPE_MISMATCH;
 		acc->message = psprintf("This request needs a vehicle of type %s",
 								vehicle_type);
-		return;
+		return false;
 	}
-	if (strcmp(vehicle_status, "available") != 0)
+	if (strcmp(locked->vehicle_status, "available") != 0)
 	{
 		/* accept_any: a busy vehicle may be this very call's earlier win */
 		if (acc->any_request && ta_find_own_assignment(acc))
-			return;
+			return false;
 		acc->outcome = TA_VEHICLE_UNAVAILABLE;
 		acc->message = psprintf("This vehicle is not available (%s)",
-								vehicle_status);
-		return;
+								locked->vehicle_status);
+		return false;
 	}
-	if (acc->has_driver && !driver_found)
+	if (acc->has_driver && !locked->driver_found)
 	{
 		acc->outcome = TA_DRIVER_NOT_FOUND;
-		return;
+		return false;
 	}
-	if (acc->has_driver && !ta_uuid_eq(&driver_owner, &acc->transporter_id))
+	if (acc->has_driver &&
+		!ta_uuid_eq(&locked->driver_owner, &acc->transporter_id))
 	{
 		acc->outcome = TA_DRIVER_NOT_OWNED;
-		return;
+		return false;
 	}
-	if (acc->has_driver && strcmp(driver_status, "available") != 0)
+	if (acc->has_driver && strcmp(locked->driver_status, "available") != 0)
 	{
 		acc->outcome = TA_DRIVER_UNAVAILABLE;
 		acc->message = psprintf("This driver is not available (%s)",
-								driver_status);
-		return;
+								locked->driver_status);
+		return false;
 	}
+	return true;
+}
 
-	/* Step 4: every check passed; write it all at once. */
+/*
+ * Step 4 of an acceptance, once every check passed: the new assignment's
+ * ids and the order's new counter and status, then all the writes in one
+ * statement (by tid when every row was locked directly), checked, and the
+ * NOTIFY.
+ */
+static void
+ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
+{
+	Oid			fn_oid = acc->fn_oid;
+	Datum		args[TA_MAX_ARGS];
+	char		arg_nulls[TA_MAX_ARGS];
+	bool		by_tid;
+	int32		new_filled;
+	const char *new_status;
+	char	   *payload;
+
 	new_filled = acc->order.trucks_filled + 1;
 	new_status = ta_open_order_status(new_filled, acc->order.trucks_needed);
 	{
@@ -568,13 +599,14 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 		arg_nulls[9] = 'n';
 
 	args[10] = PointerGetDatum(&acc->request_tid);
-	args[11] = PointerGetDatum(&vehicle_tid);
-	args[12] = PointerGetDatum(&driver_tid);
-	args[13] = PointerGetDatum(&order_tid);
+	args[11] = PointerGetDatum(&locked->vehicle_tid);
+	args[12] = PointerGetDatum(&locked->driver_tid);
+	args[13] = PointerGetDatum(&locked->order_tid);
 	if (!acc->has_driver)
 		arg_nulls[12] = 'n';
-	by_tid = acc->have_request_tid && have_vehicle_tid && have_order_tid &&
-		(have_driver_tid || !acc->has_driver);
+	by_tid = acc->have_request_tid && locked->have_vehicle_tid &&
+		locked->have_order_tid &&
+		(locked->have_driver_tid || !acc->has_driver);
 
 	if (ta_exec(&ta_accept_writes[acc->with_events ? 1 : 0][by_tid ? 1 : 0],
 				fn_oid, args, arg_nulls) != 1)
@@ -588,6 +620,23 @@ ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
 	acc->outcome = TA_ACCEPTED;
 	acc->has_assignment = true;
 	ta_notify_payload(payload);
+}
+
+/*
+ * Steps 2 to 4 of an acceptance, once the request (acc->request_id, of order
+ * acc->order.id, needing vehicles of vehicle_type) is locked and open: lock
+ * the vehicle, the driver and the order, in the global lock order, check
+ * them in the documented order, and write everything at once if all passed.
+ * Runs inside SPI; a message it builds lives in SPI memory.
+ */
+void
+ta_accept_locked_request(TaAccept *acc, const char *vehicle_type)
+{
+	TaLockedRows locked = {0};
+
+	ta_accept_lock_rows(acc, vehicle_type, &locked);
+	if (ta_accept_checks_pass(acc, vehicle_type, &locked))
+		ta_accept_write(acc, &locked);
 }
 
 /*
@@ -750,6 +799,103 @@ ta_request_check(TaAccept *acc, const TaRow *row, char **vehicle_type)
 }
 
 /*
+ * Step 1 of accept, its plain read: read the request without a lock and,
+ * under READ COMMITTED, while one other transaction is changing it or holds
+ * it, wait for that transaction to end and read it again (up to
+ * TA_MAX_WAITS times).  Returns false if there is no such request.
+ */
+static bool
+ta_accept_read_request(TaAccept *acc, TaRow *row)
+{
+	bool		found;
+	int			waits;
+
+	for (waits = 0;; waits++)
+	{
+		found = ta_row_fetch(&ta_request_row, acc->fn_oid, &acc->request_id,
+							 false, row);
+		if (!found || row->settled || !TransactionIdIsValid(row->modifier) ||
+			waits >= TA_MAX_WAITS)
+			break;
+
+		/*
+		 * Under READ COMMITTED, a request another transaction is changing
+		 * or holds (an accept in flight): wait for that transaction to end,
+		 * without taking a lock, and read the request again.  The callers
+		 * that lose to an accept in flight then all answer already_taken
+		 * from the settled version, instead of taking the lock one after
+		 * the other and each holding it until its own transaction ends.
+		 */
+		ta_row_wait(&ta_request_row, acc->fn_oid, row);
+		memset(row, 0, sizeof(*row));
+	}
+	return found;
+}
+
+/*
+ * The rest of step 1, for a request the plain read found (row): the outcome
+ * its version settles; unless that is a rejection from a settled version,
+ * lock the request and decide again from the locked version.
+ */
+static void
+ta_accept_check_request(TaAccept *acc, TaRow *row, char **vehicle_type)
+{
+	acc->outcome = ta_request_check(acc, row, vehicle_type);
+	if (acc->outcome == TA_ACCEPTED || acc->outcome == TA_ALREADY_YOURS ||
+		!row->settled)
+	{
+		if (!ta_row_fetch(&ta_request_row, acc->fn_oid, &acc->request_id,
+						  true, row))
+		{
+			/* gone (deleted, or its id changed) while this call waited */
+			acc->outcome = TA_NOT_FOUND;
+			acc->message = NULL;
+		}
+		else
+		{
+			acc->outcome = ta_request_check(acc, row, vehicle_type);
+			acc->have_request_tid = row->have_tid;
+			acc->request_tid = row->tid;
+		}
+	}
+}
+
+/*
+ * What follows step 1 for a request that exists: an open one goes on to
+ * steps 2 to 4; already_yours reports the existing assignment and the order;
+ * any other rejection reports the order, read without a lock.
+ */
+static void
+ta_accept_answer(TaAccept *acc, const char *vehicle_type)
+{
+	Datum		args[1];
+	bool		isnull;
+
+	switch (acc->outcome)
+	{
+		case TA_ACCEPTED:
+			/* open: steps 2 to 4 decide */
+			ta_accept_locked_request(acc, vehicle_type);
+			break;
+		case TA_ALREADY_YOURS:
+			args[0] = UUIDPGetDatum(&acc->request_id);
+			if (ta_exec(&ta_read_assignment, acc->fn_oid, args, NULL) == 1)
+			{
+				acc->has_assignment = true;
+				acc->assignment_id = ta_col_uuid(1, &isnull);
+				acc->trip_id = ta_col_uuid(2, &isnull);
+			}
+			ta_report_order(acc->fn_oid, &acc->order);
+			break;
+		case TA_NOT_FOUND:
+			break;
+		default:
+			ta_report_order(acc->fn_oid, &acc->order);
+			break;
+	}
+}
+
+/*
  * accept_truck_request(request_id uuid, transporter_id uuid, vehicle_id uuid,
  *						driver_id uuid DEFAULT NULL)
  */
@@ -759,11 +905,7 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	MemoryContext callercxt = CurrentMemoryContext;
 	TaAccept	acc = {0};
 	TaRow		row = {0};
-	bool		found;
-	int			waits;
 	char	   *vehicle_type = NULL;
-	Datum		args[1];
-	bool		isnull;
 
 	/* A malformed call is an error, not an outcome. */
 	ta_require_arg(fcinfo, 0, "request_id");
@@ -798,71 +940,12 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	 * COMMITTED, once every transaction that held it has ended) and checked
 	 * again.
 	 */
-	for (waits = 0;; waits++)
-	{
-		found = ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id,
-							 false, &row);
-		if (!found || row.settled || !TransactionIdIsValid(row.modifier) ||
-			waits >= TA_MAX_WAITS)
-			break;
-
-		/*
-		 * Under READ COMMITTED, a request another transaction is changing
-		 * or holds (an accept in flight): wait for that transaction to end,
-		 * without taking a lock, and read the request again.  The callers
-		 * that lose to an accept in flight then all answer already_taken
-		 * from the settled version, instead of taking the lock one after
-		 * the other and each holding it until its own transaction ends.
-		 */
-		ta_row_wait(&ta_request_row, acc.fn_oid, &row);
-		memset(&row, 0, sizeof(row));
-	}
-
-	if (!found)
+	if (!ta_accept_read_request(&acc, &row))
 		acc.outcome = TA_NOT_FOUND;
 	else
 	{
-		acc.outcome = ta_request_check(&acc, &row, &vehicle_type);
-		if (acc.outcome == TA_ACCEPTED || acc.outcome == TA_ALREADY_YOURS ||
-			!row.settled)
-		{
-			if (!ta_row_fetch(&ta_request_row, acc.fn_oid, &acc.request_id,
-							  true, &row))
-			{
-				/* gone (deleted, or its id changed) while this call waited */
-				acc.outcome = TA_NOT_FOUND;
-				acc.message = NULL;
-			}
-			else
-			{
-				acc.outcome = ta_request_check(&acc, &row, &vehicle_type);
-				acc.have_request_tid = row.have_tid;
-				acc.request_tid = row.tid;
-			}
-		}
-
-		switch (acc.outcome)
-		{
-			case TA_ACCEPTED:
-				/* open: steps 2 to 4 decide */
-				ta_accept_locked_request(&acc, vehicle_type);
-				break;
-			case TA_ALREADY_YOURS:
-				args[0] = UUIDPGetDatum(&acc.request_id);
-				if (ta_exec(&ta_read_assignment, acc.fn_oid, args, NULL) == 1)
-				{
-					acc.has_assignment = true;
-					acc.assignment_id = ta_col_uuid(1, &isnull);
-					acc.trip_id = ta_col_uuid(2, &isnull);
-				}
-				ta_report_order(acc.fn_oid, &acc.order);
-				break;
-			case TA_NOT_FOUND:
-				break;
-			default:
-				ta_report_order(acc.fn_oid, &acc.order);
-				break;
-		}
+		ta_accept_check_request(&acc, &row, &vehicle_type);
+		ta_accept_answer(&acc, vehicle_type);
 	}
 
 	/* Messages built above live in SPI memory: copy before SPI_finish. */

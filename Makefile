@@ -13,7 +13,8 @@ EXTENSION = truck_accept
 EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = truck_accept
-OBJS = truck_accept.o lifecycle.o catalog.o
+OBJS = truck_accept.o catalog.o statements.o rows.o orders.o uuids.o \
+	events.o lifecycle.o accept_any.o
 
 PGFILEDESC = "truck_accept - hand a contested truck slot to exactly one caller"
 
@@ -59,5 +60,5 @@ prove:
 	psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)' -c 'SELECT truck_accept.create_tables()'
 	$(PG_PROVE) -d $(PGTAP_DB) --ext .sql test/
 
-# Both objects share the statement cache and structs of the header.
+# Every object shares the declarations of the header.
 $(OBJS): truck_accept.h

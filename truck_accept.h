@@ -1,8 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * truck_accept.h
- *	  What truck_accept.c and lifecycle.c share: the per-backend cache of
- *	  prepared statements, the SPI helpers, outcomes and events.
+ *	  What the C files of truck_accept share, grouped by the file that
+ *	  defines it: the tables (catalog.c), the statement cache and SPI
+ *	  helpers (statements.c), rows by primary key (rows.c), orders
+ *	  (orders.c), uuids (uuids.c), the acceptance core and ta_call
+ *	  (truck_accept.c), and events (events.c).  lifecycle.c and
+ *	  accept_any.c define nothing that others use.
  *
  * Copyright (c) 2026, the truck_accept authors
  *
@@ -21,9 +25,10 @@
 
 /*
  * Compatibility with the supported PostgreSQL majors (13 to 19): the
- * differences of the server API that the C code meets, except two small
- * ones kept where they are used in truck_accept.c (14's int64_to_numeric(),
- * 15's MarkGUCPrefixReserved()).
+ * differences of the server API that the C code meets, except three small
+ * ones kept where they are used: 14's int64_to_numeric() in events.c, 15's
+ * MarkGUCPrefixReserved() in truck_accept.c, 16's object_aclcheck() in
+ * rows.c.
  *
  * ta_primary_key_index(rel): the OID of rel's primary key index.
  * PostgreSQL 18 added RelationGetPrimaryKeyIndex()'s "deferrable_ok"
@@ -92,6 +97,9 @@ extern char *ta_statement_sql(const char *template);
 /* Longest status value in any table, plus the terminator. */
 #define TA_STATUS_LEN 32
 
+/*
+ * The statements and what they return: statements.c.
+ */
 #define TA_MAX_ARGS 14
 
 /*
@@ -112,13 +120,39 @@ typedef struct TaStatement
 	uint32		generation;
 } TaStatement;
 
+extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
+					  const char *nulls);
+extern Datum ta_col(int col, Oid typid, bool *isnull);
+extern Datum ta_row_col(uint64 row, int col, Oid typid, bool *isnull);
+extern Datum ta_row_col_notnull(uint64 row, int col, Oid typid);
+extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
+extern int32 ta_col_int32(int col);
+extern void ta_col_status(int col, char *buf);
+extern char *ta_relation_name(Oid relid);
+
+/* COLUMN TYPES (statements.c) */
+extern bool ta_columns_checked;
+extern void ta_check_columns(void);
+extern void ta_check_column_type(Oid relid, const char *colname, Oid found,
+								 Oid expected);
+extern void ta_column_null_error(Oid relid, const char *colname);
+extern void ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
+								 const Oid *types);
+
+/* What a write statement wrote (statements.c) */
+extern void ta_write_skipped(const char *action, const pg_uuid_t *id,
+							 Oid fn_oid, const char *table);
+extern void ta_check_writes(const char *action, const pg_uuid_t *id,
+							Oid fn_oid, const char *const *tables,
+							int32 expected_mask);
+
 /*
- * One row of a recorded table, read by its uuid primary key "id"
- * (truck_accept.c: ta_row_fetch).  "cols" are the columns read, in order,
- * "types" the type each must have (see ta_check_column_type), "notnull" a
- * bit per column that must hold a value; "read" and "lock" are the same read
- * as SPI statements (a plain SELECT and a SELECT ... FOR NO KEY UPDATE of the
- * same columns), used where the direct read does not apply.
+ * One row of a recorded table, read by its uuid primary key "id" (rows.c:
+ * ta_row_fetch).  "cols" are the columns read, in order, "types" the type
+ * each must have (see ta_check_column_type), "notnull" a bit per column that
+ * must hold a value; "read" and "lock" are the same read as SPI statements
+ * (a plain SELECT and a SELECT ... FOR NO KEY UPDATE of the same columns),
+ * used where the direct read does not apply.
  */
 #define TA_ROW_MAX_COLS 6
 
@@ -152,6 +186,12 @@ extern const TaRowSpec ta_vehicle_row;	/* transporter_id, vehicle_type, status *
 extern const TaRowSpec ta_driver_row;	/* transporter_id, status */
 extern const TaRowSpec ta_order_row;	/* trucks_filled, trucks_needed, status */
 
+/* Statements shared by all functions (rows.c) */
+extern TaStatement ta_lock_vehicle;	/* transporter_id, vehicle_type, status */
+extern TaStatement ta_lock_driver;	/* transporter_id, status */
+extern TaStatement ta_lock_order;	/* trucks_filled, trucks_needed, status */
+extern TaStatement ta_read_order;	/* the same, without a lock */
+
 extern bool ta_row_direct_ok(Oid relid, bool lock, bool *may_lock);
 extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
 						 const pg_uuid_t *id, bool lock, TaRow *row);
@@ -167,47 +207,7 @@ typedef struct TaOrder
 	char		status[TA_STATUS_LEN];
 } TaOrder;
 
-/* Statements shared by all functions (truck_accept.c) */
-extern TaStatement ta_lock_vehicle;	/* transporter_id, vehicle_type, status */
-extern TaStatement ta_lock_driver;	/* transporter_id, status */
-extern TaStatement ta_lock_order;	/* trucks_filled, trucks_needed, status */
-extern TaStatement ta_read_order;	/* the same, without a lock */
-
-/* GUC truck_accept.notify */
-extern bool ta_notify;
-
-/* Run an entry point's body, keeping the re-entry depth. */
-extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,
-					 Datum (*body) (FunctionCallInfo));
-
-extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
-					  const char *nulls);
-extern Datum ta_col(int col, Oid typid, bool *isnull);
-extern Datum ta_row_col(uint64 row, int col, Oid typid, bool *isnull);
-extern Datum ta_row_col_notnull(uint64 row, int col, Oid typid);
-extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
-extern int32 ta_col_int32(int col);
-extern void ta_col_status(int col, char *buf);
-extern char *ta_relation_name(Oid relid);
-extern void ta_check_column_type(Oid relid, const char *colname, Oid found,
-								 Oid expected);
-extern void ta_column_null_error(Oid relid, const char *colname);
-extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
-extern char *ta_uuid_text(const pg_uuid_t *u);
-extern void ta_new_uuid(pg_uuid_t *u);
-extern void ta_new_uuids(pg_uuid_t *u, int n);
-extern Datum ta_uuid_datum(const pg_uuid_t *u);
-extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
-
-extern void ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
-								 const Oid *types);
-extern void ta_write_skipped(const char *action, const pg_uuid_t *id,
-							 Oid fn_oid, const char *table);
-extern void ta_check_writes(const char *action, const pg_uuid_t *id,
-							Oid fn_oid, const char *const *tables,
-							int32 expected_mask);
-
-/* Order helpers */
+/* Order helpers (orders.c) */
 extern void ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id,
 								 const char *what, const pg_uuid_t *whose,
 								 bool missing_is_error);
@@ -216,10 +216,27 @@ extern void ta_order_from_row(TaOrder *order, const TaRow *row);
 extern bool ta_order_is_closed(const TaOrder *order);
 extern const char *ta_open_order_status(int32 filled, int32 needed);
 
-/* JSON payloads and NOTIFY */
-extern void ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u,
-						 bool isnull);
-extern void ta_notify_payload(const char *payload);
+/* uuids (uuids.c) */
+extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
+extern char *ta_uuid_text(const pg_uuid_t *u);
+extern void ta_new_uuid(pg_uuid_t *u);
+extern void ta_new_uuids(pg_uuid_t *u, int n);
+extern Datum ta_uuid_datum(const pg_uuid_t *u);
+
+/*
+ * Every entry point, and the acceptance core: truck_accept.c.
+ */
+
+/* GUC truck_accept.notify */
+extern bool ta_notify;
+
+/* How many calls of the extension's functions are running (ta_call). */
+extern int	ta_call_depth;
+
+/* Run an entry point's body, keeping the re-entry depth. */
+extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,
+					 Datum (*body) (FunctionCallInfo));
+extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
 /*
  * accept_truck_request() and accept_any_truck_request() share the part of an
@@ -270,5 +287,12 @@ extern void ta_accept_locked_request(TaAccept *acc, const char *vehicle_type);
 extern bool ta_find_own_assignment(TaAccept *acc);
 extern Datum ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc,
 							  bool with_request_id);
+
+/* JSON payloads and NOTIFY (events.c) */
+extern void ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u,
+						 bool isnull);
+extern void ta_notify_payload(const char *payload);
+extern char *ta_accepted_payload(TaAccept *acc);
+extern Jsonb *ta_accepted_jsonb(TaAccept *acc);
 
 #endif							/* TRUCK_ACCEPT_H */

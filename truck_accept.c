@@ -110,14 +110,22 @@
  * backend, kept with SPI_keepplan() and revalidated with SPI_plan_is_valid()
  * before reuse (an invalidated plan is only replaced when no outer call,
  * re-entered from a trigger, may still be executing it).  Every table is
- * qualified with the extension's schema, found from the catalog, and every
- * operator is written OPERATOR(pg_catalog.=), so that nothing on the
- * caller's search_path can stand in for them.
+ * named by the schema-qualified name of the table recorded for it (a
+ * statement says {orders}; catalog.c), and every operator is written
+ * OPERATOR(pg_catalog.=), so that nothing on the caller's search_path can
+ * stand in for them.
+ *
+ * THE TABLES are the application's from 2.0 on: ordinary tables, recorded
+ * in the catalog truck_accept.bound_tables by create_tables() or by the
+ * update from 1.1 (catalog.c).  Every call resolves them first (ta_call),
+ * from a per-backend cache that any change of the catalog or DDL on a
+ * recorded table invalidates.
  *
  * VERSIONS.  The SQL function of each extension version points at its own C
  * symbol (accept_truck_request for 1.0, accept_truck_request_1_1 from 1.1 on,
  * which also writes the event), so a new library serves an extension that
- * has not run ALTER EXTENSION UPDATE yet.
+ * has not run ALTER EXTENSION UPDATE yet; without a catalog (1.0, 1.1) the
+ * tables are the extension's own, found by name in its schema.
  *
  * Copyright (c) 2026, the truck_accept authors
  *

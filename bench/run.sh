@@ -112,7 +112,7 @@ ta_cluster_start -c max_connections=300
 		echo "commit=$head_commit"
 		echo "install=head"
 	else
-		echo "commit=$(git -C "$TA_ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$TA_ROOT" status --porcelain -- truck_accept.c truck_accept.h lifecycle.c truck_accept--*.sql truck_accept.control Makefile 2>/dev/null | grep -q . && echo ' (work tree with uncommitted changes to the extension)')"
+		echo "commit=$(git -C "$TA_ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$TA_ROOT" status --porcelain -- '*.c' '*.h' truck_accept--*.sql truck_accept.control Makefile 2>/dev/null | grep -q . && echo ' (work tree with uncommitted changes to the extension)')"
 		echo "install=$install"
 	fi
 	echo "pg_bindir=$PG_BINDIR"

@@ -1,5 +1,5 @@
 -- 16_direct_reads: accept_truck_request reads and locks its rows by primary
--- key without SPI (truck_accept.c, "ROWS BY PRIMARY KEY").  What that must
+-- key without SPI (rows.c, "ROWS BY PRIMARY KEY").  What that must
 -- not change, and where it steps aside for the SPI statement:
 --   * a rejection from a settled request takes no lock (no transaction id);
 --     a rejection after the locks keeps them, as before;

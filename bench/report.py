@@ -77,7 +77,7 @@ def verdict(ok):
 cpu_model = sh("sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1")
 mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2 / 1048576}' /proc/meminfo")
 commit = sh(f'git -C {root} rev-parse --short HEAD')
-dirty = sh(f'git -C {root} status --porcelain -- '*.c' '*.h' 'truck_accept--*.sql' truck_accept.control Makefile')
+dirty = sh(f'git -C {root} status --porcelain -- "*.c" "*.h" "truck_accept--*.sql" truck_accept.control Makefile')
 sizes_d = dict(kv.split('=', 1) for kv in sizes.replace("'", '').split(' ') if '=' in kv) if sizes else {}
 # growth_sizes and storm_conns hold spaces: re-read them
 for key in ('storm_conns', 'growth_sizes'):

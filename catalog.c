@@ -62,6 +62,7 @@ static const char *const ta_kinds[TA_NKINDS] = {
 
 /* What the catalog says, for this backend. */
 static bool ta_tables_valid = false;
+static bool ta_tables_inval_seen = false;	/* an invalidation came in */
 static Oid	ta_tables_nsp = InvalidOid; /* the extension's schema */
 static Oid	ta_tables_catalog = InvalidOid; /* bound_tables, or InvalidOid
 											 * (1.x: no catalog) */
@@ -209,26 +210,38 @@ ta_tables_resolve(Oid fn_oid)
 			return;
 	}
 
-	catalog = get_relname_relid(TA_CATALOG, nsp);
-	if (OidIsValid(catalog))
-		ta_read_catalog(catalog, relids);
-	else
+	/*
+	 * Read until no invalidation came in meanwhile: the look-ups below may
+	 * take locks, and so take in a change committed after the catalog was
+	 * read (as the relcache does for a relation it is building).  Until the
+	 * result is kept, the old one is not valid: an error leaves it so.
+	 */
+	ta_tables_valid = false;
+	do
 	{
-		/* 1.0 and 1.1: the extension's own tables (1.0 has no events) */
+		ta_tables_inval_seen = false;
+		catalog = get_relname_relid(TA_CATALOG, nsp);
+		if (OidIsValid(catalog))
+			ta_read_catalog(catalog, relids);
+		else
+		{
+			/* 1.0 and 1.1: the extension's own tables (1.0 has no events) */
+			for (k = 0; k < TA_NKINDS; k++)
+				relids[k] = get_relname_relid(ta_kinds[k], nsp);
+		}
 		for (k = 0; k < TA_NKINDS; k++)
-			relids[k] = get_relname_relid(ta_kinds[k], nsp);
-	}
+		{
+			if (OidIsValid(catalog))
+				names[k] = ta_relation_name(relids[k]);
+			else
+				names[k] = quote_qualified_identifier(get_namespace_name(nsp),
+													  ta_kinds[k]);
+		}
+	} while (ta_tables_inval_seen);
 
 	for (k = 0; k < TA_NKINDS; k++)
-	{
-		if (OidIsValid(catalog))
-			names[k] = ta_relation_name(relids[k]);
-		else
-			names[k] = quote_qualified_identifier(get_namespace_name(nsp),
-												  ta_kinds[k]);
 		if (ta_tables_name[k] == NULL || strcmp(names[k], ta_tables_name[k]) != 0)
 			changed = true;
-	}
 
 	/* all checked: now keep it */
 	for (k = 0; k < TA_NKINDS; k++)
@@ -256,19 +269,22 @@ ta_table_relid(const char *kind)
 
 	if (k < 0)
 		elog(ERROR, "unknown kind of table \"%s\"", kind);
-	Assert(ta_tables_valid);
+	/* resolved by this call (an invalidation since may have come in) */
+	Assert(OidIsValid(ta_tables_nsp));
 	return ta_tables_relid[k];
 }
 
 /*
  * Relcache invalidation: the catalog or a recorded table changed (or all
- * relations did), so resolve again before the next call.
+ * relations did), so resolve again before the next call.  A schema renamed
+ * (ta_tables_invalidate_nsp) changes the names too.
  */
 void
 ta_tables_invalidate(Oid relid)
 {
 	int			k;
 
+	ta_tables_inval_seen = true;
 	if (!ta_tables_valid)
 		return;
 	if (!OidIsValid(relid) || relid == ta_tables_catalog)
@@ -281,25 +297,36 @@ ta_tables_invalidate(Oid relid)
 			ta_tables_valid = false;
 }
 
+/* Syscache invalidation of pg_namespace: a schema was renamed, say. */
+void
+ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
+{
+	ta_tables_inval_seen = true;
+	ta_tables_valid = false;
+}
+
 /*
- * The text of a statement: each {kind} in the template replaced by the
- * quoted, schema-qualified name of the recorded table.  Braces around
- * anything else (an array literal) stay as they are.
+ * The text of a statement: each {kind} in the template, outside quoted
+ * literals, replaced by the quoted, schema-qualified name of the recorded
+ * table.  Braces around anything else (an array literal) stay as they are.
  */
 char *
 ta_statement_sql(const char *template)
 {
 	StringInfoData buf;
 	const char *p = template;
+	bool		in_literal = false;
 
-	Assert(ta_tables_valid);
+	Assert(OidIsValid(ta_tables_nsp));
 	initStringInfo(&buf);
 	while (*p != '\0')
 	{
 		const char *close;
 		int			k;
 
-		if (*p != '{' || (close = strchr(p, '}')) == NULL)
+		if (*p == '\'')
+			in_literal = !in_literal;	/* '' inside one toggles twice */
+		if (in_literal || *p != '{' || (close = strchr(p, '}')) == NULL)
 		{
 			appendStringInfoChar(&buf, *p++);
 			continue;
@@ -532,9 +559,19 @@ create_tables(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("argument \"target_schema\" must not be null")));
 	nspid = get_namespace_oid(NameStr(*PG_GETARG_NAME(0)), false);
+	if (isAnyTempNamespace(nspid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("cannot create the tables of truck_accept in a temporary schema"),
+				 errdetail("They would be recorded for the whole database, and vanish with this session.")));
 	catalog = get_relname_relid(TA_CATALOG, get_func_namespace(fcinfo->flinfo->fn_oid));
 	if (!OidIsValid(catalog))
-		elog(ERROR, "catalog \"%s\" of truck_accept is missing", TA_CATALOG);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the catalog %s.%s of truck_accept does not exist",
+						get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid)),
+						TA_CATALOG),
+				 errhint("Reinstall the extension: DROP EXTENSION truck_accept; CREATE EXTENSION truck_accept;")));
 
 	/* one caller at a time: the next one finds the tables recorded */
 	LockRelationOid(catalog, ShareRowExclusiveLock);
@@ -553,7 +590,8 @@ create_tables(PG_FUNCTION_ARGS)
 	}
 
 	qschema = quote_identifier(get_namespace_name(nspid));
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	for (i = 0; i < (int) lengthof(ta_table_ddl); i++)
 		if (SPI_execute(psprintf(ta_table_ddl[i], qschema), false, 0) != SPI_OK_UTILITY)
 			elog(ERROR, "SPI_execute failed for \"%s\"", ta_table_ddl[i]);

@@ -288,7 +288,9 @@ COMMENT ON VIEW truck_accept.invariant_violations IS
 -- Nobody gets at the functions by accident: grant on purpose.  The catalog
 -- is no secret (like pg_class); only its owner changes it.  The audit reads
 -- the tables with the caller's own privileges.
-REVOKE ALL ON ALL TABLES IN SCHEMA truck_accept FROM PUBLIC;
+-- (Only the extension's own relations: after DROP EXTENSION, the schema may
+-- hold the application's tables, whose grants are the application's.)
+REVOKE ALL ON truck_accept.bound_tables, truck_accept.invariant_violations FROM PUBLIC;
 GRANT SELECT ON truck_accept.bound_tables TO PUBLIC;
 REVOKE ALL ON FUNCTION
 	truck_accept.create_tables(name),

@@ -337,6 +337,8 @@ _PG_init(void)
 	CacheRegisterSyscacheCallback(PROCOID, ta_result_cache_reset, (Datum) 0);
 	/* accept_any's result is a composite type: ALTER TYPE changes its relation */
 	CacheRegisterRelcacheCallback(ta_result_cache_reset_rel, (Datum) 0);
+	/* a schema renamed changes the recorded tables' names (catalog.c) */
+	CacheRegisterSyscacheCallback(NAMESPACEOID, ta_tables_invalidate_nsp, (Datum) 0);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("truck_accept");

@@ -91,6 +91,7 @@ ta_jsonb_end_object(TaJsonbState *state)
 extern uint32 ta_tables_generation;
 extern void ta_tables_resolve(Oid fn_oid);
 extern void ta_tables_invalidate(Oid relid);
+extern void ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue);
 extern Oid	ta_table_relid(const char *kind);
 extern char *ta_statement_sql(const char *template);
 

@@ -102,6 +102,31 @@ DROP TABLE public.orders;
 ALTER TABLE public.orders_renamed RENAME TO orders;
 SELECT * FROM truck_accept.invariant_violations;
 
+-- ... and so is a schema renamed: a new schema with tables of the same names
+-- under the old name is not the recorded one either
+BEGIN;
+DELETE FROM truck_accept.bound_tables;
+CREATE SCHEMA t22s;
+SELECT truck_accept.create_tables('t22s');
+INSERT INTO t22s.orders SELECT * FROM public.orders;
+INSERT INTO t22s.truck_requests SELECT * FROM public.truck_requests;
+INSERT INTO t22s.vehicles SELECT * FROM public.vehicles;
+SELECT acc('r3', 'charlie', 'vc');
+ALTER SCHEMA t22s RENAME TO t22s_old;
+CREATE SCHEMA t22s;
+CREATE TABLE t22s.orders (LIKE t22s_old.orders INCLUDING ALL);
+INSERT INTO t22s.orders SELECT * FROM t22s_old.orders;
+-- a call that writes (its statements prepared only now, after the rename)
+SELECT outcome, trucks_filled FROM truck_accept.release_truck_request(id('r3'), id('charlie'));
+SELECT kind, relid FROM truck_accept.bound_tables WHERE kind = 'orders';
+SELECT (SELECT o.trucks_filled FROM t22s_old.orders o) AS recorded_orders_filled,
+	   (SELECT o.trucks_filled FROM t22s.orders o) AS new_orders_filled;
+ROLLBACK;
+-- a temporary schema would vanish with the session: refused
+CREATE TEMP TABLE t22_temp (x int);
+SELECT truck_accept.create_tables(n.nspname) FROM pg_namespace n WHERE n.oid = pg_my_temp_schema();
+DROP TABLE t22_temp;
+
 -- 4. A recorded table dropped: an error that names it and how to fix it.
 BEGIN;
 DROP TABLE public.events;
@@ -122,7 +147,10 @@ ROLLBACK;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink SCHEMA public;
 RESET client_min_messages;
-SELECT public.dblink_connect('t22', 'dbname=' || current_database());
+SELECT public.dblink_connect('t22',
+	format('host=%s port=%s dbname=%s user=%s',
+		   split_part(current_setting('unix_socket_directories'), ',', 1),
+		   current_setting('port'), current_database(), current_user));
 -- that backend calls once (and keeps the tables resolved)
 SELECT * FROM public.dblink('t22', $$SELECT outcome FROM truck_accept.release_truck_request(
 	t22.id('r1'), t22.id('alpha'))$$) AS t(outcome text);

@@ -212,18 +212,19 @@ static TaStatement take_stmt = {
 	" FOR UPDATE OF e SKIP LOCKED),"
 	" d AS ("
 	" DELETE FROM ONLY {events} e USING t WHERE e.id OPERATOR(pg_catalog.=) t.id"
-	" RETURNING e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,"
-	" e.transporter_id, e.payload, e.created_at)"
+	" RETURNING e.*)"
 	" SELECT * FROM d ORDER BY d.id",
 	1, {INT4OID}, SPI_OK_SELECT, 0
 };
 
 /*
- * Which column of the rows the statement returned fills each column of the
- * function's row type, by name (-1: none, NULL; so is a dropped column, or
- * one the application added to the events table of an updated 1.1
- * installation, whose row type take_events returns).  A column of another
- * type is an error.
+ * Which column of the events rows the statement returned (the table's live
+ * columns, "e.*") fills each column of the function's row type, by name: -1
+ * (NULL) for a column the table lacks and for a dropped column of the row
+ * type.  The row type is truck_accept.event, or in an installation updated
+ * from 1.1 the events table's own (so a column the application adds comes
+ * back too); a column of the table that the row type lacks is left out.  A
+ * column of another type is an error.
  */
 static int *
 lc_event_columns(TupleDesc result, TupleDesc returned)

@@ -80,7 +80,7 @@ ROLLBACK;
 BEGIN;
 DELETE FROM truck_accept.bound_tables;
 SET ROLE t22_owner;
-SELECT truck_accept.create_tables('public');
+SELECT truck_accept.create_tables('t22');
 ROLLBACK;
 -- ... nor without EXECUTE
 CREATE ROLE t22_other;

@@ -1,5 +1,6 @@
--- stress/audit.sql: every invariant, each violation printed, and the count
--- of violations as the last line ("violations: N").
+-- stress/audit.sql: every invariant, PostgreSQL's amcheck of the recorded
+-- tables and their indexes, each violation printed, and the count of
+-- violations as the last line ("violations: N").
 \set ON_ERROR_STOP 1
 \pset footer off
 CREATE TEMP TABLE violation (what text, id text, detail text);
@@ -94,6 +95,45 @@ SELECT e.event_type, e.n AS state_changes,
 FROM expected_events e LEFT JOIN stress.consumed c USING (event_type)
 GROUP BY e.event_type, e.n ORDER BY 1;
 \endif
+
+-- PostgreSQL's own checks (amcheck) of the recorded tables: every btree
+-- index consistent with itself and its parent pages and holding every heap
+-- tuple (bt_index_parent_check with heapallindexed); from 14 on the heap
+-- pages too (verify_heapam).  Each failure is a violation.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS amcheck;
+RESET client_min_messages;
+CREATE TEMP TABLE amchecked (what text, rel text);
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN
+		SELECT i.indexrelid::regclass AS idx
+		FROM truck_accept.bound_tables b
+			 JOIN pg_index i ON i.indrelid = b.relid
+			 JOIN pg_class c ON c.oid = i.indexrelid
+			 JOIN pg_am a ON a.oid = c.relam
+		WHERE a.amname = 'btree'
+		ORDER BY 1
+	LOOP
+		BEGIN
+			PERFORM bt_index_parent_check(r.idx, true);
+			INSERT INTO amchecked VALUES ('btree index', r.idx::text);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO violation VALUES ('amcheck', r.idx::text, SQLERRM);
+		END;
+	END LOOP;
+END $$;
+SELECT current_setting('server_version_num')::int >= 140000 AS has_verify_heapam \gset
+\if :has_verify_heapam
+INSERT INTO violation
+SELECT 'amcheck', b.relid::text, format('block %s, offset %s: %s', v.blkno, v.offnum, v.msg)
+FROM truck_accept.bound_tables b, verify_heapam(b.relid) v;
+INSERT INTO amchecked SELECT 'table (verify_heapam)', b.relid::text FROM truck_accept.bound_tables b;
+\endif
+\echo 'amcheck: what PostgreSQL checked'
+SELECT what, count(*) AS checked FROM amchecked GROUP BY 1 ORDER BY 1;
 
 \echo 'sweep: calls made on the slots the storm left free'
 SELECT outcome, count(*) AS calls FROM pg_temp.sweep_result GROUP BY 1 ORDER BY 1;

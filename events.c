@@ -76,14 +76,17 @@ ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
 }
 
 /*
- * Queue a notification, if truck_accept.notify is on.  PostgreSQL sends it
- * when (and only if) the transaction commits.
+ * Queue a notification, if truck_accept.notify is on: with an empty payload
+ * unless truck_accept.notify_payload is "full" (see _PG_init).  PostgreSQL
+ * sends it when (and only if) the transaction commits, and sends identical
+ * notifications of one transaction once.
  */
 void
 ta_notify_payload(const char *payload)
 {
 	if (ta_notify)
-		Async_Notify(TA_NOTIFY_CHANNEL, payload);
+		Async_Notify(TA_NOTIFY_CHANNEL,
+					 ta_notify_payload_mode == TA_NOTIFY_PAYLOAD_FULL ? payload : "");
 }
 
 /* The JSON of an "accepted" event, for NOTIFY and the events table. */

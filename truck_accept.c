@@ -161,6 +161,13 @@ PG_MODULE_MAGIC;
 #define TA_MAX_WAITS 3
 
 bool		ta_notify = true;
+int			ta_notify_payload_mode = TA_NOTIFY_PAYLOAD_NONE;
+
+static const struct config_enum_entry ta_notify_payload_options[] = {
+	{"none", TA_NOTIFY_PAYLOAD_NONE, false},
+	{"full", TA_NOTIFY_PAYLOAD_FULL, false},
+	{NULL, 0, false}
+};
 
 /*
  * How many calls of the extension's functions are running in this backend:
@@ -331,6 +338,26 @@ _PG_init(void)
 							 &ta_notify,
 							 true,
 							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	/*
+	 * PostgreSQL has no privilege on LISTEN or NOTIFY: any role that can
+	 * connect may listen on the channel, and send on it.  So by default a
+	 * notification is only a wake-up call, with an empty payload, and the
+	 * events table (which only granted roles read) is the record.  Only a
+	 * superuser may restore the full payload, for clusters where every
+	 * LOGIN role is trusted.
+	 */
+	DefineCustomEnumVariable("truck_accept.notify_payload",
+							 "What a notification on channel \"truck_accept\" carries.",
+							 "\"none\" (the default): an empty payload, a wake-up call to read "
+							 "take_events(); \"full\": the event's JSON, which every role "
+							 "that can connect can LISTEN to.",
+							 &ta_notify_payload_mode,
+							 TA_NOTIFY_PAYLOAD_NONE,
+							 ta_notify_payload_options,
+							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
 

@@ -231,6 +231,11 @@ extern Datum ta_uuid_datum(const pg_uuid_t *u);
 /* GUC truck_accept.notify */
 extern bool ta_notify;
 
+/* GUC truck_accept.notify_payload */
+#define TA_NOTIFY_PAYLOAD_NONE 0
+#define TA_NOTIFY_PAYLOAD_FULL 1
+extern int	ta_notify_payload_mode;
+
 /* How many calls of the extension's functions are running (ta_call). */
 extern int	ta_call_depth;
 

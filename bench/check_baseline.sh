@@ -141,6 +141,8 @@ fi
 payload() { # $1 function
 	psql -X -q -d bench_check_b -At <<SQL
 SELECT bench.make_world(1, 1, 2, 1);
+-- the payload, not the default empty wake-up call (2.0)
+SET truck_accept.notify_payload = full;
 LISTEN truck_accept;
 SELECT 'call:' || concat_ws(' ', outcome, assignment_id, trip_id) FROM $1(bench.uid('r', 0), bench.uid('t', 0), bench.uid('v', 0), bench.uid('d', 0));
 SELECT 'event:' || payload::text FROM public.events ORDER BY id;

@@ -192,9 +192,137 @@ COMMENT ON FUNCTION truck_accept.check_invariants() IS
 CREATE OR REPLACE VIEW truck_accept.invariant_violations AS
 	SELECT c.invariant, c.id, c.detail FROM truck_accept.check_invariants() c;
 
+/*
+ * An EXECUTE-only application role: create_api(api_schema, app_role) makes,
+ * in a schema the DBA names, one SECURITY DEFINER wrapper per function of
+ * the API, owned by its caller, which must own the business tables and must
+ * not be a superuser (the wrappers run as their owner: a trigger or policy on
+ * the tables would run as a superuser).  The wrappers pin their search_path
+ * and name everything with its schema; app_role gets USAGE on the schema and
+ * EXECUTE on the wrappers, and nothing on the tables.  They are ordinary
+ * functions of the application, so pg_dump keeps them and their grants.
+ */
+CREATE FUNCTION truck_accept.create_api(api_schema name, app_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	s text;
+	f record;
+	missing text;
+	wrappers CONSTANT text[] := ARRAY[
+		'accept_truck_request(uuid, uuid, uuid, uuid)',
+		'accept_any_truck_request(uuid, uuid, uuid, uuid)',
+		'release_truck_request(uuid, uuid)',
+		'cancel_order(uuid)',
+		'expire_truck_requests(timestamptz)',
+		'complete_assignment(uuid)',
+		'take_events(integer)'];
+	w text;
+BEGIN
+	IF api_schema IS NULL OR app_role IS NULL THEN
+		RAISE EXCEPTION 'arguments "api_schema" and "app_role" must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r
+		WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
+		RAISE EXCEPTION 'the functions of an EXECUTE-only API must not be owned by a superuser'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'They run as their owner: a trigger or row-security policy on the tables would then run as a superuser.',
+				  HINT = 'Call create_api() as the role that owns the business tables (SET ROLE).';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) app_role) THEN
+		RAISE EXCEPTION 'role "%" does not exist', app_role
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT pg_catalog.string_agg(b.relid::text, ', ' ORDER BY b.kind) INTO missing
+	FROM truck_accept.bound_tables b
+		 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) b.relid
+	WHERE c.relowner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r
+											   WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER);
+	IF missing IS NOT NULL OR NOT EXISTS (SELECT FROM truck_accept.bound_tables) THEN
+		RAISE EXCEPTION 'role "%" does not own the tables truck_accept works on', CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Not its own: %s.', coalesce(missing, 'no tables are recorded')),
+				  HINT = 'Call create_api() as the owner of the tables that create_tables() or the update recorded.';
+	END IF;
+	FOREACH w IN ARRAY wrappers LOOP
+		IF NOT pg_catalog.has_function_privilege(('truck_accept.' OPERATOR(pg_catalog.||) w)::pg_catalog.regprocedure, 'EXECUTE') THEN
+			RAISE EXCEPTION 'role "%" may not execute function truck_accept.%', CURRENT_USER, w
+				USING ERRCODE = 'insufficient_privilege',
+					  HINT = pg_catalog.format('GRANT EXECUTE ON FUNCTION truck_accept.%s TO %I;', w, CURRENT_USER);
+		END IF;
+	END LOOP;
+
+	s := pg_catalog.quote_ident(api_schema);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.accept_truck_request(
+	request_id uuid, transporter_id uuid, vehicle_id uuid, driver_id uuid DEFAULT NULL,
+	OUT outcome text, OUT accepted boolean, OUT assignment_id uuid, OUT trip_id uuid,
+	OUT order_id uuid, OUT trucks_filled integer, OUT trucks_needed integer,
+	OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM truck_accept.accept_truck_request($1, $2, $3, $4)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.accept_any_truck_request(
+	order_id uuid, transporter_id uuid, vehicle_id uuid, driver_id uuid DEFAULT NULL)
+RETURNS truck_accept.accept_any_result LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM truck_accept.accept_any_truck_request($1, $2, $3, $4)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.release_truck_request(
+	request_id uuid, transporter_id uuid,
+	OUT outcome text, OUT released boolean, OUT assignment_id uuid, OUT order_id uuid,
+	OUT trucks_filled integer, OUT trucks_needed integer, OUT order_status text,
+	OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM truck_accept.release_truck_request($1, $2)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.cancel_order(
+	order_id uuid,
+	OUT outcome text, OUT cancelled boolean, OUT requests_cancelled integer,
+	OUT assignments_cancelled integer, OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM truck_accept.cancel_order($1)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.expire_truck_requests(as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS integer LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT truck_accept.expire_truck_requests($1)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.complete_assignment(
+	assignment_id uuid,
+	OUT outcome text, OUT completed boolean, OUT request_id uuid, OUT order_id uuid,
+	OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM truck_accept.complete_assignment($1)'$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.take_events(max_count integer)
+RETURNS SETOF truck_accept.event LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp ROWS 100
+AS 'SELECT e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,
+		   e.transporter_id, e.payload, e.created_at
+	FROM truck_accept.take_events($1) e'$ddl$, s);
+
+	-- labelled like the functions they wrap; only app_role may call them
+	FOREACH w IN ARRAY wrappers LOOP
+		EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s.%s IS %L', s, w,
+			'EXECUTE-only API (truck_accept.create_api), as its owner: ' OPERATOR(pg_catalog.||)
+			pg_catalog.obj_description(('truck_accept.' OPERATOR(pg_catalog.||) w)::pg_catalog.regprocedure,
+									   'pg_proc'));
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s.%s FROM PUBLIC', s, w);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s.%s TO %I', s, w, app_role);
+	END LOOP;
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %I', s, app_role);
+END
+$fn$;
+COMMENT ON FUNCTION truck_accept.create_api(name, name) IS
+	'make an EXECUTE-only API for app_role: SECURITY DEFINER wrappers of every function in api_schema, owned by the caller (the tables'' owner, not a superuser)';
+
 REVOKE ALL ON truck_accept.bound_tables FROM PUBLIC;
 GRANT SELECT ON truck_accept.bound_tables TO PUBLIC;
 REVOKE ALL ON FUNCTION
 	truck_accept.create_tables(name),
+	truck_accept.create_api(name, name),
 	truck_accept.bound_tables_changed()
 	FROM PUBLIC;

@@ -1,0 +1,106 @@
+-- 23_execute_only: an application role that can call the API and nothing
+-- else.  create_api() makes SECURITY DEFINER wrappers owned by the tables'
+-- owner (never a superuser); the role gets EXECUTE on them and USAGE on their
+-- schema only.  It calls every function through every outcome (under the
+-- hostile search_path of 18), and every direct read or write of the tables
+-- and the events, and every direct call of the extension's functions, is
+-- refused.  (scripts/check-dump-restore.sh shows the API surviving a dump.)
+\i sql/include/tables.sql
+\set VERBOSITY terse
+CREATE SCHEMA t23;
+SET search_path = t23, public;
+\i sql/include/helpers.sql
+
+-- The tables' owner: a role that is not a superuser, with EXECUTE on the
+-- functions it wraps.
+CREATE ROLE t23_owner;
+CREATE ROLE t23_app;
+CREATE ROLE t23_other;
+ALTER TABLE public.orders OWNER TO t23_owner;
+ALTER TABLE public.truck_requests OWNER TO t23_owner;
+ALTER TABLE public.vehicles OWNER TO t23_owner;
+ALTER TABLE public.drivers OWNER TO t23_owner;
+ALTER TABLE public.assignments OWNER TO t23_owner;
+ALTER TABLE public.events OWNER TO t23_owner;
+CREATE SCHEMA t23_api AUTHORIZATION t23_owner;
+GRANT USAGE ON SCHEMA truck_accept TO t23_owner;
+GRANT USAGE ON SCHEMA truck_accept TO t23_other;
+GRANT EXECUTE ON FUNCTION truck_accept.create_api(name, name) TO t23_owner, t23_other;
+
+-- Refused: a superuser owner, a role that does not own the tables, an owner
+-- without EXECUTE on the functions, an unknown role, NULLs.
+SELECT truck_accept.create_api('t23_api', 't23_app');
+SET ROLE t23_other;
+SELECT truck_accept.create_api('t23_api', 't23_app');
+SET ROLE t23_owner;
+SELECT truck_accept.create_api('t23_api', 't23_app');
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.accept_any_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.release_truck_request(uuid, uuid), truck_accept.cancel_order(uuid),
+	truck_accept.expire_truck_requests(timestamptz), truck_accept.complete_assignment(uuid),
+	truck_accept.take_events(integer)
+	TO t23_owner;
+SET ROLE t23_owner;
+SELECT truck_accept.create_api('t23_api', 'no_such_role');
+SELECT truck_accept.create_api(NULL, 't23_app');
+-- made
+SELECT truck_accept.create_api('t23_api', 't23_app');
+RESET ROLE;
+SELECT p.oid::regprocedure AS wrapper, pg_get_userbyid(p.proowner) AS owner, p.prosecdef AS security_definer,
+	   p.proconfig AS settings, p.proacl AS acl
+FROM pg_proc p WHERE p.pronamespace = 't23_api'::regnamespace ORDER BY 1;
+SELECT obj_description('t23_api.accept_truck_request(uuid, uuid, uuid, uuid)'::regprocedure, 'pg_proc');
+
+-- What the application role may do to the tables and the extension: nothing.
+SELECT c.relname, has_table_privilege('t23_app', c.oid, 'SELECT') AS sel,
+	   has_table_privilege('t23_app', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') AS write
+FROM truck_accept.bound_tables b JOIN pg_class c ON c.oid = b.relid ORDER BY 1;
+SET ROLE t23_app;
+-- read who won a request, or a competitor's fleet
+SELECT assigned_transporter_id FROM public.truck_requests;
+SELECT * FROM public.vehicles;
+-- forge an event
+INSERT INTO public.events (event_type, payload) VALUES ('accepted', '{}');
+-- put a competitor's truck into maintenance
+UPDATE public.vehicles SET status = 'maintenance';
+-- occupy a free slot with a bare assignment
+INSERT INTO public.assignments (truck_request_id, order_id, transporter_id, vehicle_id)
+	VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid());
+DELETE FROM public.orders;
+TRUNCATE public.events;
+-- call the extension's functions around the wrappers
+SELECT * FROM truck_accept.accept_truck_request(gen_random_uuid(), gen_random_uuid(), gen_random_uuid());
+SELECT * FROM truck_accept.take_events(1);
+SELECT * FROM truck_accept.bound_tables;
+RESET ROLE;
+
+-- Every function through every outcome, as the application role, through the
+-- wrappers, with the hostile schema first on its search_path.
+\i sql/include/hostile.sql
+GRANT USAGE ON SCHEMA hostile TO t23_app;
+\set api t23_api
+\set caller t23_app
+\set helpers t23
+\i sql/include/every_outcome.sql
+
+SELECT nm(o.id), o.status, o.trucks_filled FROM public.orders o ORDER BY o.id;
+SELECT * FROM truck_accept.invariant_violations;
+
+TRUNCATE public.events, public.assignments, public.truck_requests,
+	public.vehicles, public.drivers, public.orders;
+ALTER TABLE public.orders OWNER TO CURRENT_USER;
+ALTER TABLE public.truck_requests OWNER TO CURRENT_USER;
+ALTER TABLE public.vehicles OWNER TO CURRENT_USER;
+ALTER TABLE public.drivers OWNER TO CURRENT_USER;
+ALTER TABLE public.assignments OWNER TO CURRENT_USER;
+ALTER TABLE public.events OWNER TO CURRENT_USER;
+DROP SCHEMA hostile CASCADE;
+DROP ROLE t18_hostile;
+DROP SCHEMA t23_api CASCADE;
+REVOKE ALL ON SCHEMA truck_accept FROM t23_owner, t23_other;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA truck_accept FROM t23_owner, t23_other;
+DROP ROLE t23_owner;
+DROP ROLE t23_app;
+DROP ROLE t23_other;
+DROP SCHEMA t23 CASCADE;

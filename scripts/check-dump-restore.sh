@@ -18,6 +18,9 @@
 #     object; an application view on the extension's audit view makes it
 #     refuse (CASCADE then drops that view, still no row); after CREATE
 #     EXTENSION the tables are recorded again with one INSERT and work.
+#  4. An EXECUTE-only API (create_api) owned by the tables' owner: after a
+#     plain and a custom-format round trip its application role still wins
+#     through the wrappers and still cannot read the tables.
 source "$(dirname "$0")/lib.sh"
 
 ta_ensure_deps
@@ -186,6 +189,46 @@ check "DROP EXTENSION CASCADE drops the application's view on it" "" \
 	"$(sql -d dump_new -c "SELECT to_regclass('public.app_audit')")"
 check "DROP EXTENSION CASCADE keeps every row and application object" "$before" \
 	"$(fingerprint dump_new public 2>/dev/null | grep -v '^catalog')"
+
+# 4. An EXECUTE-only API (create_api) owned by the tables' owner
+sql -c "CREATE ROLE dump_owner" -c "CREATE ROLE dump_api_app" -c "CREATE DATABASE dump_api"
+sql -d dump_api >/dev/null <<-SQL
+	CREATE EXTENSION truck_accept;
+	CREATE SCHEMA biz AUTHORIZATION dump_owner;
+	CREATE SCHEMA api AUTHORIZATION dump_owner;
+	GRANT USAGE ON SCHEMA truck_accept TO dump_owner;
+	GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA truck_accept TO dump_owner;
+	SET ROLE dump_owner;
+	SELECT truck_accept.create_tables('biz');
+	SELECT truck_accept.create_api('api', 'dump_api_app');
+	INSERT INTO biz.orders (id, trucks_needed) VALUES (md5('o1')::uuid, 2);
+	INSERT INTO biz.truck_requests (id, order_id, vehicle_type)
+	VALUES (md5('r1')::uuid, md5('o1')::uuid, 'open_17ft'), (md5('r2')::uuid, md5('o1')::uuid, 'open_17ft');
+	INSERT INTO biz.vehicles (id, transporter_id, vehicle_type)
+	VALUES (md5('v1')::uuid, md5('t1')::uuid, 'open_17ft'), (md5('v2')::uuid, md5('t2')::uuid, 'open_17ft');
+	RESET ROLE;
+	SET ROLE dump_api_app;
+	SELECT outcome FROM api.accept_truck_request(md5('r1')::uuid, md5('t1')::uuid, md5('v1')::uuid);
+	SQL
+pg_dump -d dump_api -f "$work/dump_api.sql"
+pg_dump -d dump_api -Fc -f "$work/dump_api.dump"
+sql -c "CREATE DATABASE dump_api_plain" -c "CREATE DATABASE dump_api_custom"
+psql -X -q -v ON_ERROR_STOP=1 -d dump_api_plain -f "$work/dump_api.sql" >"$work/plain.log" 2>&1 ||
+	fail "EXECUTE-only API: psql -f of the plain dump: $(grep -m3 ERROR "$work/plain.log")"
+pg_restore --exit-on-error -d dump_api_custom "$work/dump_api.dump" >"$work/custom.log" 2>&1 ||
+	fail "EXECUTE-only API: pg_restore: $(grep -m3 error "$work/custom.log")"
+for db in dump_api_plain dump_api_custom; do
+	check "EXECUTE-only API, $db: the application role wins through the wrapper" "accepted 2/2" \
+		"$(sql -d "$db" -c "SET ROLE dump_api_app" \
+			-c "SELECT outcome || ' ' || trucks_filled || '/' || trucks_needed FROM api.accept_truck_request(md5('r2')::uuid, md5('t2')::uuid, md5('v2')::uuid)")"
+	check "EXECUTE-only API, $db: the application role still cannot read the tables" 42501 \
+		"$(sql -d "$db" -c "SET ROLE dump_api_app" -c "\\set VERBOSITY sqlstate" -c "SELECT count(*) FROM biz.orders" 2>&1 | grep -o 42501 | head -1)"
+	check "EXECUTE-only API, $db: the wrappers are SECURITY DEFINER, owned by the tables' owner, search_path pinned" \
+		"7 7 7" "$(sql -d "$db" -c "SELECT count(*) FILTER (WHERE p.prosecdef) || ' ' ||
+			count(*) FILTER (WHERE pg_get_userbyid(p.proowner) = 'dump_owner') || ' ' ||
+			count(*) FILTER (WHERE p.proconfig = '{\"search_path=pg_catalog, pg_temp\"}')
+			FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace")"
+done
 
 if [ "$status" -eq 0 ]; then
 	echo "dumps: PASS"

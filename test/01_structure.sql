@@ -8,7 +8,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(160);
+SELECT plan(162);
 
 -- ---------------------------------------------------------------------------
 -- Extension and schema
@@ -399,6 +399,22 @@ SELECT results_eq(
 -- ---------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC
 -- ---------------------------------------------------------------------------
+-- In the extension's schema PUBLIC may call only the audit (which reads the
+-- tables with the caller's own rights) and read only the catalog.
+SELECT results_eq(
+	$$SELECT p.proname::text COLLATE "default", x.privilege_type::text COLLATE "default"
+	    FROM pg_catalog.pg_proc p,
+	         pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) x
+	   WHERE p.pronamespace = 'truck_accept'::regnamespace AND x.grantee = 0 ORDER BY 1$$,
+	$$VALUES ('check_invariants', 'EXECUTE')$$,
+	'PUBLIC may execute only check_invariants in schema truck_accept');
+SELECT results_eq(
+	$$SELECT c.relname::text COLLATE "default", x.privilege_type::text COLLATE "default"
+	    FROM pg_catalog.pg_class c,
+	         pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) x
+	   WHERE c.relnamespace = 'truck_accept'::regnamespace AND x.grantee = 0 ORDER BY 1$$,
+	$$VALUES ('bound_tables', 'SELECT')$$,
+	'PUBLIC may only read the catalog among the relations of schema truck_accept');
 -- aclexplode of the effective ACL (acldefault when the ACL is still NULL,
 -- which for a function would mean EXECUTE to PUBLIC); grantee 0 is PUBLIC.
 SELECT is(

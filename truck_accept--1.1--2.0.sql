@@ -219,17 +219,34 @@ DECLARE
 		'expire_truck_requests(timestamptz)',
 		'complete_assignment(uuid)',
 		'take_events(integer)'];
+	-- the wrappers' own signatures (expire's takes no as_of: the role may
+	-- expire what is due, not move the clock)
+	api_signatures CONSTANT text[] := ARRAY[
+		'accept_truck_request(uuid, uuid, uuid, uuid)',
+		'accept_any_truck_request(uuid, uuid, uuid, uuid)',
+		'release_truck_request(uuid, uuid)',
+		'cancel_order(uuid)',
+		'expire_truck_requests()',
+		'complete_assignment(uuid)',
+		'take_events(integer)'];
+	i integer;
+	g record;
 	w text;
 BEGIN
 	IF api_schema IS NULL OR app_role IS NULL THEN
 		RAISE EXCEPTION 'arguments "api_schema" and "app_role" must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r
-		WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
+	-- a superuser, a member of one, or of a role that reaches the server's
+	-- files or programs
+	IF EXISTS (SELECT FROM pg_catalog.pg_roles r
+			   WHERE (r.rolsuper OR r.rolname OPERATOR(pg_catalog.=) ANY (ARRAY[
+						 'pg_read_server_files', 'pg_write_server_files',
+						 'pg_execute_server_program']))
+				 AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')) THEN
 		RAISE EXCEPTION 'the functions of an EXECUTE-only API must not be owned by a superuser'
 			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'They run as their owner: a trigger or row-security policy on the tables would then run as a superuser.',
+				  DETAIL = 'They run as their owner: a trigger or row-security policy on the tables would then run as a superuser.  Role "' OPERATOR(pg_catalog.||) CURRENT_USER OPERATOR(pg_catalog.||) '" is a superuser or a member of one, or of a role with access to the server''s files or programs.',
 				  HINT = 'Call create_api() as the role that owns the business tables (SET ROLE).';
 	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) app_role) THEN
@@ -254,6 +271,32 @@ BEGIN
 					  HINT = pg_catalog.format('GRANT EXECUTE ON FUNCTION truck_accept.%s TO %I;', w, CURRENT_USER);
 		END IF;
 	END LOOP;
+
+	-- the schema: the caller's own (nobody else may then drop or replace the
+	-- wrappers), not temporary, with no function of these names yet (an
+	-- overload could capture the application's calls)
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n
+				   WHERE n.nspname OPERATOR(pg_catalog.=) api_schema
+					 AND n.nspowner OPERATOR(pg_catalog.=) (SELECT r.oid FROM pg_catalog.pg_roles r
+						 WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+					 AND n.nspname OPERATOR(pg_catalog.!~) '^pg_') THEN
+		RAISE EXCEPTION 'schema "%" does not exist or is not owned by role "%"', api_schema, CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Create it for the API alone: CREATE SCHEMA api AUTHORIZATION <the tables'' owner>;';
+	END IF;
+	SELECT pg_catalog.string_agg(p.oid::pg_catalog.regprocedure::text, ', ') INTO missing
+	FROM pg_catalog.pg_proc p
+	WHERE p.pronamespace OPERATOR(pg_catalog.=) (SELECT n.oid FROM pg_catalog.pg_namespace n
+												  WHERE n.nspname OPERATOR(pg_catalog.=) api_schema)
+	  AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['accept_truck_request',
+		'accept_any_truck_request', 'release_truck_request', 'cancel_order',
+		'expire_truck_requests', 'complete_assignment', 'take_events']);
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'schema "%" already has functions of the API''s names', api_schema
+			USING ERRCODE = 'duplicate_function',
+				  DETAIL = pg_catalog.format('Found: %s.', missing),
+				  HINT = 'Use a schema for the API alone.';
+	END IF;
 
 	s := pg_catalog.quote_ident(api_schema);
 	EXECUTE pg_catalog.format($ddl$
@@ -286,9 +329,9 @@ CREATE FUNCTION %1$s.cancel_order(
 RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS 'SELECT * FROM truck_accept.cancel_order($1)'$ddl$, s);
 	EXECUTE pg_catalog.format($ddl$
-CREATE FUNCTION %1$s.expire_truck_requests(as_of timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION %1$s.expire_truck_requests()
 RETURNS integer LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS 'SELECT truck_accept.expire_truck_requests($1)'$ddl$, s);
+AS 'SELECT truck_accept.expire_truck_requests(pg_catalog.now())'$ddl$, s);
 	EXECUTE pg_catalog.format($ddl$
 CREATE FUNCTION %1$s.complete_assignment(
 	assignment_id uuid,
@@ -304,14 +347,25 @@ AS 'SELECT e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,
 		   e.transporter_id, e.payload, e.created_at
 	FROM truck_accept.take_events($1) e'$ddl$, s);
 
-	-- labelled like the functions they wrap; only app_role may call them
-	FOREACH w IN ARRAY wrappers LOOP
-		EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s.%s IS %L', s, w,
+	-- labelled like the functions they wrap; only app_role may call them,
+	-- whatever default privileges would have granted
+	FOR i IN 1 .. pg_catalog.array_length(wrappers, 1) LOOP
+		w := s OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) api_signatures[i];
+		EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', w,
 			'EXECUTE-only API (truck_accept.create_api), as its owner: ' OPERATOR(pg_catalog.||)
-			pg_catalog.obj_description(('truck_accept.' OPERATOR(pg_catalog.||) w)::pg_catalog.regprocedure,
+			pg_catalog.obj_description(('truck_accept.' OPERATOR(pg_catalog.||) wrappers[i])::pg_catalog.regprocedure,
 									   'pg_proc'));
-		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s.%s FROM PUBLIC', s, w);
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s.%s TO %I', s, w, app_role);
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', w);
+		FOR g IN
+			SELECT DISTINCT x.grantee FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) x
+			WHERE p.oid OPERATOR(pg_catalog.=) w::pg_catalog.regprocedure
+			  AND x.grantee OPERATOR(pg_catalog.<>) p.proowner
+			  AND x.grantee OPERATOR(pg_catalog.<>) 0
+		LOOP
+			EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %I', w,
+									  pg_catalog.pg_get_userbyid(g.grantee));
+		END LOOP;
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', w, app_role);
 	END LOOP;
 	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %I', s, app_role);
 END

@@ -223,6 +223,10 @@ for db in dump_api_plain dump_api_custom; do
 			-c "SELECT outcome || ' ' || trucks_filled || '/' || trucks_needed FROM api.accept_truck_request(md5('r2')::uuid, md5('t2')::uuid, md5('v2')::uuid)")"
 	check "EXECUTE-only API, $db: the application role still cannot read the tables" 42501 \
 		"$(sql -d "$db" -c "SET ROLE dump_api_app" -c "\\set VERBOSITY sqlstate" -c "SELECT count(*) FROM biz.orders" 2>&1 | grep -o 42501 | head -1)"
+	check "EXECUTE-only API, $db: only the owner and the application role may execute the wrappers" \
+		"7 0" "$(sql -d "$db" -c "SELECT count(*) FILTER (WHERE p.proacl = '{dump_owner=X/dump_owner,dump_api_app=X/dump_owner}') || ' ' ||
+			count(*) FILTER (WHERE has_function_privilege('dump_app', p.oid, 'EXECUTE'))
+			FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace")"
 	check "EXECUTE-only API, $db: the wrappers are SECURITY DEFINER, owned by the tables' owner, search_path pinned" \
 		"7 7 7" "$(sql -d "$db" -c "SELECT count(*) FILTER (WHERE p.prosecdef) || ' ' ||
 			count(*) FILTER (WHERE pg_get_userbyid(p.proowner) = 'dump_owner') || ' ' ||

@@ -120,6 +120,8 @@ SET truck_accept.no_such_setting = 1;
 CREATE ROLE t04_stranger LOGIN;
 SET ROLE t04_stranger;
 SET truck_accept.notify_payload = full;
+SELECT set_config('truck_accept.notify_payload', 'full', false);
+ALTER ROLE t04_stranger SET truck_accept.notify_payload = full;
 RESET ROLE;
 SELECT dblink_connect('stranger',
 	format('host=%s port=%s dbname=%s user=t04_stranger',

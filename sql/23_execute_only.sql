@@ -44,7 +44,29 @@ GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uu
 SET ROLE t23_owner;
 SELECT truck_accept.create_api('t23_api', 'no_such_role');
 SELECT truck_accept.create_api(NULL, 't23_app');
--- made
+RESET ROLE;
+-- a member of a superuser role is refused like a superuser
+SELECT format('GRANT %I TO t23_owner', current_user) \gexec
+SET ROLE t23_owner;
+SELECT truck_accept.create_api('t23_api', 't23_app');
+RESET ROLE;
+SELECT format('REVOKE %I FROM t23_owner', current_user) \gexec
+-- a schema the caller does not own (its owner could replace the wrappers)
+CREATE SCHEMA t23_theirs;
+GRANT USAGE, CREATE ON SCHEMA t23_theirs TO t23_owner;
+SET ROLE t23_owner;
+SELECT truck_accept.create_api('t23_theirs', 't23_app');
+-- a schema that already has a function of one of the API's names (an
+-- overload could capture the application's calls)
+BEGIN;
+CREATE FUNCTION t23_api.accept_truck_request(text, text, text, text) RETURNS text
+	LANGUAGE sql AS 'SELECT ''captured''';
+SELECT truck_accept.create_api('t23_api', 't23_app');
+ROLLBACK;
+-- made, although default privileges would give the wrappers to another role
+RESET ROLE;
+ALTER DEFAULT PRIVILEGES FOR ROLE t23_owner IN SCHEMA t23_api GRANT EXECUTE ON FUNCTIONS TO t23_other;
+SET ROLE t23_owner;
 SELECT truck_accept.create_api('t23_api', 't23_app');
 RESET ROLE;
 SELECT p.oid::regprocedure AS wrapper, pg_get_userbyid(p.proowner) AS owner, p.prosecdef AS security_definer,
@@ -97,7 +119,9 @@ ALTER TABLE public.assignments OWNER TO CURRENT_USER;
 ALTER TABLE public.events OWNER TO CURRENT_USER;
 DROP SCHEMA hostile CASCADE;
 DROP ROLE t18_hostile;
+ALTER DEFAULT PRIVILEGES FOR ROLE t23_owner IN SCHEMA t23_api REVOKE EXECUTE ON FUNCTIONS FROM t23_other;
 DROP SCHEMA t23_api CASCADE;
+DROP SCHEMA t23_theirs;
 REVOKE ALL ON SCHEMA truck_accept FROM t23_owner, t23_other;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA truck_accept FROM t23_owner, t23_other;
 DROP ROLE t23_owner;

@@ -100,8 +100,8 @@ SELECT outcome FROM :api.cancel_order(:'none');
 SELECT outcome, requests_cancelled, assignments_cancelled FROM :api.cancel_order(:'o3');
 SELECT outcome FROM :api.cancel_order(:'o3');
 
--- expire_truck_requests (rexp and r6 are due)
-SELECT :api.expire_truck_requests('2001-01-01') AS expired;
+-- expire_truck_requests as of now (rexp and r6 are due)
+SELECT :api.expire_truck_requests() AS expired;
 RESET ROLE;
 SET search_path = :helpers, public;
 

@@ -97,6 +97,35 @@ SELECT * FROM truck_accept.take_events(1);
 SELECT * FROM truck_accept.bound_tables;
 RESET ROLE;
 
+-- What the README grants for the application to create its own data:
+-- INSERT of the columns that describe an order, a request, a vehicle and a
+-- driver, never their status or counters, and no SELECT.
+BEGIN;
+GRANT INSERT (id, trucks_needed) ON public.orders TO t23_app;
+GRANT INSERT (id, order_id, vehicle_type, expires_at) ON public.truck_requests TO t23_app;
+GRANT INSERT (id, transporter_id, vehicle_type) ON public.vehicles TO t23_app;
+GRANT INSERT (id, transporter_id) ON public.drivers TO t23_app;
+SET ROLE t23_app;
+INSERT INTO public.orders (id, trucks_needed) VALUES ('23000000-0000-0000-0000-000000000001', 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type)
+	VALUES ('23000000-0000-0000-0000-000000000002', '23000000-0000-0000-0000-000000000001', 'open_17ft');
+INSERT INTO public.vehicles (id, transporter_id, vehicle_type)
+	VALUES ('23000000-0000-0000-0000-000000000003', '23000000-0000-0000-0000-000000000004', 'open_17ft');
+INSERT INTO public.drivers (id, transporter_id)
+	VALUES ('23000000-0000-0000-0000-000000000005', '23000000-0000-0000-0000-000000000004');
+SELECT outcome, trucks_filled FROM t23_api.accept_truck_request('23000000-0000-0000-0000-000000000002',
+	'23000000-0000-0000-0000-000000000004', '23000000-0000-0000-0000-000000000003',
+	'23000000-0000-0000-0000-000000000005');
+-- but not a request that is already assigned, nor a filled counter, nor a read
+SAVEPOINT s;
+INSERT INTO public.truck_requests (id, order_id, vehicle_type, status)
+	VALUES (gen_random_uuid(), '23000000-0000-0000-0000-000000000001', 'open_17ft', 'assigned');
+ROLLBACK TO s;
+INSERT INTO public.orders (id, trucks_needed, trucks_filled) VALUES (gen_random_uuid(), 1, 1);
+ROLLBACK TO s;
+SELECT count(*) FROM public.orders;
+ROLLBACK;
+
 -- Every function through every outcome, as the application role, through the
 -- wrappers, with the hostile schema first on its search_path.
 \i sql/include/hostile.sql

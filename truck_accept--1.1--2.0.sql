@@ -200,7 +200,10 @@ CREATE OR REPLACE VIEW truck_accept.invariant_violations AS
  * the tables would run as a superuser).  The wrappers pin their search_path
  * and name everything with its schema; app_role gets USAGE on the schema and
  * EXECUTE on the wrappers, and nothing on the tables.  They are ordinary
- * functions of the application, so pg_dump keeps them and their grants.
+ * functions of the application, so pg_dump keeps them and their grants, and
+ * they depend on nothing of the extension (their result types are their
+ * own, their bodies are resolved when called): DROP EXTENSION leaves them,
+ * and they work again once it is created and the tables are recorded.
  */
 CREATE FUNCTION truck_accept.create_api(api_schema name, app_role name)
 RETURNS void
@@ -264,6 +267,17 @@ BEGIN
 				  DETAIL = pg_catalog.format('Not its own: %s.', coalesce(missing, 'no tables are recorded')),
 				  HINT = 'Call create_api() as the owner of the tables that create_tables() or the update recorded.';
 	END IF;
+	SELECT pg_catalog.string_agg(DISTINCT n.nspname::text, ', ') INTO missing
+	FROM truck_accept.bound_tables b
+		 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) b.relid
+		 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+	WHERE NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE');
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'role "%" has no USAGE on the schema of the tables truck_accept works on', CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Schemas: %s.', missing),
+				  HINT = 'GRANT USAGE ON SCHEMA to the tables'' owner.';
+	END IF;
 	FOREACH w IN ARRAY wrappers LOOP
 		IF NOT pg_catalog.has_function_privilege(('truck_accept.' OPERATOR(pg_catalog.||) w)::pg_catalog.regprocedure, 'EXECUTE') THEN
 			RAISE EXCEPTION 'role "%" may not execute function truck_accept.%', CURRENT_USER, w
@@ -308,9 +322,14 @@ CREATE FUNCTION %1$s.accept_truck_request(
 RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS 'SELECT * FROM truck_accept.accept_truck_request($1, $2, $3, $4)'$ddl$, s);
 	EXECUTE pg_catalog.format($ddl$
+CREATE TYPE %1$s.accept_any_result AS (
+	outcome text, accepted boolean, assignment_id uuid, trip_id uuid, order_id uuid,
+	trucks_filled integer, trucks_needed integer, order_status text, message text,
+	request_id uuid)$ddl$, s);
+	EXECUTE pg_catalog.format($ddl$
 CREATE FUNCTION %1$s.accept_any_truck_request(
 	order_id uuid, transporter_id uuid, vehicle_id uuid, driver_id uuid DEFAULT NULL)
-RETURNS truck_accept.accept_any_result LANGUAGE sql VOLATILE SECURITY DEFINER
+RETURNS %1$s.accept_any_result LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'SELECT * FROM truck_accept.accept_any_truck_request($1, $2, $3, $4)'$ddl$, s);
 	EXECUTE pg_catalog.format($ddl$
@@ -341,7 +360,9 @@ RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catal
 AS 'SELECT * FROM truck_accept.complete_assignment($1)'$ddl$, s);
 	EXECUTE pg_catalog.format($ddl$
 CREATE FUNCTION %1$s.take_events(max_count integer)
-RETURNS SETOF truck_accept.event LANGUAGE sql VOLATILE SECURITY DEFINER
+RETURNS TABLE (id bigint, event_type text, order_id uuid, request_id uuid,
+	assignment_id uuid, transporter_id uuid, payload jsonb, created_at timestamptz)
+LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp ROWS 100
 AS 'SELECT e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,
 		   e.transporter_id, e.payload, e.created_at

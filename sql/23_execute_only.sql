@@ -46,11 +46,11 @@ SELECT truck_accept.create_api('t23_api', 'no_such_role');
 SELECT truck_accept.create_api(NULL, 't23_app');
 RESET ROLE;
 -- a member of a superuser role is refused like a superuser
-SELECT format('GRANT %I TO t23_owner', current_user) \gexec
+DO $$ BEGIN EXECUTE format('GRANT %I TO t23_owner', current_user); END $$;
 SET ROLE t23_owner;
 SELECT truck_accept.create_api('t23_api', 't23_app');
 RESET ROLE;
-SELECT format('REVOKE %I FROM t23_owner', current_user) \gexec
+DO $$ BEGIN EXECUTE format('REVOKE %I FROM t23_owner', current_user); END $$;
 -- a schema the caller does not own (its owner could replace the wrappers)
 CREATE SCHEMA t23_theirs;
 GRANT USAGE, CREATE ON SCHEMA t23_theirs TO t23_owner;
@@ -137,6 +137,33 @@ GRANT USAGE ON SCHEMA hostile TO t23_app;
 
 SELECT nm(o.id), o.status, o.trucks_filled FROM public.orders o ORDER BY o.id;
 SELECT * FROM truck_accept.invariant_violations;
+
+-- The API depends on nothing of the extension: DROP EXTENSION (without
+-- CASCADE) leaves it, and once the extension is created again, the tables
+-- recorded and its owner granted the functions again, it works.
+SELECT count(*) AS objects_depending_on_the_extension
+FROM pg_depend d
+WHERE d.refclassid = 'pg_extension'::regclass
+  AND d.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'truck_accept')
+  AND d.deptype = 'n';
+DROP EXTENSION truck_accept;
+SELECT count(*) AS wrappers_left FROM pg_proc p WHERE p.pronamespace = 't23_api'::regnamespace;
+CREATE EXTENSION truck_accept;
+INSERT INTO truck_accept.bound_tables (kind, relid)
+SELECT k, ('public.' || k)::regclass
+FROM unnest(ARRAY['orders', 'truck_requests', 'vehicles', 'drivers', 'assignments', 'events']) k;
+GRANT EXECUTE ON FUNCTION truck_accept.accept_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.accept_any_truck_request(uuid, uuid, uuid, uuid),
+	truck_accept.release_truck_request(uuid, uuid), truck_accept.cancel_order(uuid),
+	truck_accept.expire_truck_requests(timestamptz), truck_accept.complete_assignment(uuid),
+	truck_accept.take_events(integer)
+	TO t23_owner;
+SET ROLE t23_app;
+SELECT outcome, order_status FROM t23_api.accept_truck_request(:'r1', :'t1', :'v1');
+SELECT outcome, request_id IS NOT NULL AS names_a_request
+FROM t23_api.accept_any_truck_request(:'o5', :'t3', :'v3');
+SELECT count(*) AS events FROM t23_api.take_events(10);
+RESET ROLE;
 
 TRUNCATE public.events, public.assignments, public.truck_requests,
 	public.vehicles, public.drivers, public.orders;

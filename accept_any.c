@@ -58,18 +58,18 @@ PG_FUNCTION_INFO_V1(accept_any_truck_request);
  * ---------------------------------------------------------------------------
  */
 #define ANY_FREE_REQUEST \
-	"SELECT r.id, r.vehicle_type, r.expires_at" ANY_FREE_REQUEST_FROM
+	"SELECT {r.id}, {r.vehicle_type}, {r.expires_at:tz}" ANY_FREE_REQUEST_FROM
 
 #define ANY_FREE_REQUEST_FROM \
 	" FROM ONLY {truck_requests} r" \
-	" WHERE r.order_id OPERATOR(pg_catalog.=) $1" \
-	" AND r.status OPERATOR(pg_catalog.=) 'searching'" \
-	" AND (r.expires_at IS NULL OR r.expires_at OPERATOR(pg_catalog.>) $2)"
+	" WHERE {r.order_id} OPERATOR(pg_catalog.=) $1" \
+	" AND {r.status} OPERATOR(pg_catalog.=) {r:'searching'}" \
+	" AND ({r.expires_at} IS NULL OR {r.expires_at:tz} OPERATOR(pg_catalog.>) $2)"
 
 /* ... of the type of the vehicle offered ($3) */
 #define ANY_OF_TYPE \
-	" AND r.vehicle_type OPERATOR(pg_catalog.=)" \
-	" (SELECT v.vehicle_type FROM ONLY {vehicles} v WHERE v.id OPERATOR(pg_catalog.=) $3)"
+	" AND {r.vehicle_type} OPERATOR(pg_catalog.=)" \
+	" (SELECT {v.vehicle_type} FROM ONLY {vehicles} v WHERE {v.id} OPERATOR(pg_catalog.=) $3)"
 #define ANY_FREE_REQUEST_OF_TYPE ANY_FREE_REQUEST ANY_OF_TYPE
 
 /*
@@ -79,9 +79,9 @@ PG_FUNCTION_INFO_V1(accept_any_truck_request);
  * form reads above an id ($4, unused by the first).
  */
 #define ANY_CANDIDATES \
-	"SELECT r.ctid, r.id, r.vehicle_type, r.expires_at" \
+	"SELECT r.ctid, {r.id}, {r.vehicle_type}, {r.expires_at:tz}" \
 	ANY_FREE_REQUEST_FROM ANY_OF_TYPE
-#define ANY_BATCH_SQL " ORDER BY r.id LIMIT $5"
+#define ANY_BATCH_SQL " ORDER BY {r.id} LIMIT $5"
 #define ANY_FIRST_BATCH 1
 #define ANY_NEXT_BATCH 16
 
@@ -91,18 +91,18 @@ static TaStatement any_candidates = {
 };
 
 static TaStatement any_candidates_after = {
-	ANY_CANDIDATES " AND r.id OPERATOR(pg_catalog.>) $4" ANY_BATCH_SQL,
+	ANY_CANDIDATES " AND {r.id} OPERATOR(pg_catalog.>) $4" ANY_BATCH_SQL,
 	5, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID, INT8OID}, SPI_OK_SELECT, 0
 };
 
-#define ANY_LOCK " ORDER BY r.id LIMIT 1 FOR NO KEY UPDATE OF r"
+#define ANY_LOCK " ORDER BY {r.id} LIMIT 1 FOR NO KEY UPDATE OF r"
 
 /*
  * The waiting pass again, above the id of a request that expired while this
  * call waited for it: ids only go up, so the lock order holds.
  */
 static TaStatement any_wait_free_typed_after = {
-	ANY_FREE_REQUEST_OF_TYPE " AND r.id OPERATOR(pg_catalog.>) $4" ANY_LOCK,
+	ANY_FREE_REQUEST_OF_TYPE " AND {r.id} OPERATOR(pg_catalog.>) $4" ANY_LOCK,
 	4, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
 };
 

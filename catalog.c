@@ -35,6 +35,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -44,6 +45,7 @@
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -69,6 +71,32 @@ static Oid	ta_tables_catalog = InvalidOid; /* bound_tables, or InvalidOid
 static Oid	ta_tables_relid[TA_NKINDS];
 static char *ta_tables_name[TA_NKINDS]; /* quoted "schema"."table" */
 
+/*
+ * BINDINGS (2.1 on).  The catalog's "columns" and "statuses" of a kind say
+ * which column of the table plays each of the extension's columns, and which
+ * value of its status column each of the extension's statuses is.  A kind
+ * with neither uses the extension's own names and values.
+ */
+#define TA_MAX_BOUND 16
+
+typedef struct TaBinding
+{
+	int			ncols;
+	char	   *col[TA_MAX_BOUND];	/* the extension's column */
+	char	   *att[TA_MAX_BOUND];	/* the table's, or NULL: not kept */
+	int			nvals;
+	char	   *val[TA_MAX_BOUND];	/* the extension's status */
+	char	   *label[TA_MAX_BOUND];	/* the table's value of it */
+	Oid			label_oid[TA_MAX_BOUND];	/* its enum value, if an enum */
+	Oid			status_type;	/* of the status column: text, varchar or
+								 * an enum (base type) */
+	char	   *status_typname; /* an enum's quoted qualified name */
+} TaBinding;
+
+static TaBinding ta_bindings[TA_NKINDS];
+static MemoryContext ta_tables_cxt = NULL;	/* ta_bindings, ta_tables_name */
+static char *ta_tables_signature = NULL;	/* all that names took from */
+
 /* Bumped whenever a name changes: statements prepared before are stale. */
 uint32		ta_tables_generation = 0;
 
@@ -84,11 +112,29 @@ ta_kind_index(const char *kind, int len)
 }
 
 /*
+ * The table's column that plays the extension's column "col" in a binding:
+ * its own name if the binding does not name it; NULL if the table does not
+ * keep it.
+ */
+static const char *
+ta_column_att_of(const TaBinding *b, const char *col)
+{
+	int			i;
+
+	for (i = 0; i < b->ncols; i++)
+		if (strcmp(b->col[i], col) == 0)
+			return b->att[i];
+	return col;
+}
+
+/*
  * Scan the catalog into relids[] (InvalidOid for a kind it does not
- * record); returns how many kinds it records.
+ * record); returns how many kinds it records.  If columns and statuses are
+ * not NULL, they get copies of each kind's bindings (NULL where the catalog
+ * has none: before 2.1, or a kind not recorded).
  */
 static int
-ta_scan_catalog(Oid catalog, Oid *relids)
+ta_scan_catalog(Oid catalog, Oid *relids, Jsonb **columns, Jsonb **statuses)
 {
 	Relation	rel = table_open(catalog, AccessShareLock);
 	TupleDesc	tupdesc = RelationGetDescr(rel);
@@ -96,6 +142,7 @@ ta_scan_catalog(Oid catalog, Oid *relids)
 	SysScanDesc scan;
 	HeapTuple	tup;
 	int			nfound = 0;
+	bool		has_bindings;
 	int			k;
 
 	if (tupdesc->natts < 2 ||
@@ -108,8 +155,15 @@ ta_scan_catalog(Oid catalog, Oid *relids)
 				 errdetail("Its first two columns must be \"kind\" of type text and \"relid\" of type regclass."),
 				 errhint("Reinstall the extension.")));
 
+	has_bindings = tupdesc->natts >= 4 &&
+		TupleDescAttr(tupdesc, 2)->atttypid == JSONBOID &&
+		TupleDescAttr(tupdesc, 3)->atttypid == JSONBOID;
 	for (k = 0; k < TA_NKINDS; k++)
+	{
 		relids[k] = InvalidOid;
+		if (columns != NULL)
+			columns[k] = statuses[k] = NULL;
+	}
 
 	scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -129,6 +183,14 @@ ta_scan_catalog(Oid catalog, Oid *relids)
 		if (!OidIsValid(relids[k]))
 			nfound++;
 		relids[k] = DatumGetObjectId(relid);
+		if (columns != NULL && has_bindings)
+		{
+			Datum		d = heap_getattr(tup, 3, tupdesc, &isnull);
+
+			columns[k] = isnull ? NULL : DatumGetJsonbPCopy(d);
+			d = heap_getattr(tup, 4, tupdesc, &isnull);
+			statuses[k] = isnull ? NULL : DatumGetJsonbPCopy(d);
+		}
 	}
 	systable_endscan(scan);
 	UnregisterSnapshot(snapshot);
@@ -142,11 +204,11 @@ ta_scan_catalog(Oid catalog, Oid *relids)
  * with a hint.
  */
 static void
-ta_read_catalog(Oid catalog, Oid *relids)
+ta_read_catalog(Oid catalog, Oid *relids, Jsonb **columns, Jsonb **statuses)
 {
 	int			k;
 
-	if (ta_scan_catalog(catalog, relids) == 0)
+	if (ta_scan_catalog(catalog, relids, columns, statuses) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("truck_accept has no tables to work on"),
@@ -187,6 +249,193 @@ ta_read_catalog(Oid catalog, Oid *relids)
 }
 
 /*
+ * The columns of each kind that a binding may name (events: none; an app's
+ * events table has the extension's columns), and the statuses it must map
+ * if it maps any.  A binding may say that a table does not keep created_at
+ * or updated_at (null); every other column must be there.
+ */
+static const char *const ta_kind_columns[TA_NKINDS][TA_MAX_BOUND] = {
+	{"id", "trucks_needed", "trucks_filled", "status", "created_at",
+	"updated_at"},
+	{"id", "order_id", "vehicle_type", "status", "assigned_transporter_id",
+		"assigned_vehicle_id", "assigned_driver_id", "assigned_at", "expires_at",
+	"created_at", "updated_at"},
+	{"id", "transporter_id", "vehicle_type", "status", "created_at",
+	"updated_at"},
+	{"id", "transporter_id", "status", "created_at", "updated_at"},
+	{"id", "trip_id", "truck_request_id", "order_id", "transporter_id",
+		"vehicle_id", "driver_id", "status", "created_at", "updated_at"},
+	{NULL}
+};
+
+static const char *const ta_kind_statuses[TA_NKINDS][TA_MAX_BOUND] = {
+	{"searching", "partially_filled", "fully_filled", "cancelled", "expired",
+	"completed"},
+	{"searching", "assigned", "cancelled", "expired", "completed"},
+	{"available", "on_trip"},
+	{"available", "on_trip"},
+	{"active", "released", "cancelled", "completed"},
+	{NULL}
+};
+
+static int
+ta_name_index(const char *const *names, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < TA_MAX_BOUND && names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* A binding of kind k that the catalog holds, but that cannot be used. */
+static void
+ta_binding_error(int k, const char *field, const char *msg)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("the binding of \"%s\" in the catalog of truck_accept is not valid",
+					ta_kinds[k]),
+			 errdetail("Its %s: %s.", field, msg),
+			 errhint("Record the table again with truck_accept.bind(), which checks it.")));
+}
+
+/*
+ * Read one jsonb object of string (or, where nulls_ok, null) values into
+ * keys[] and values[] (NULL for a null), checking each key against
+ * known[]; returns how many pairs.
+ */
+static int
+ta_read_pairs(int k, const char *field, Jsonb *jb, const char *const *known,
+			  bool nulls_ok, char **keys, char **values)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	if (jb == NULL)
+		return 0;
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ta_binding_error(k, field, "not a JSON object");
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(v.val.string.val, v.val.string.len);
+		if (ta_name_index(known, key) < 0)
+			ta_binding_error(k, field, psprintf("\"%s\" is not one of the kind's", key));
+		tok = JsonbIteratorNext(&it, &v, true);
+		if (v.type == jbvNull && nulls_ok)
+			values[n] = NULL;
+		else if (v.type == jbvString && v.val.string.len > 0)
+			values[n] = pnstrdup(v.val.string.val, v.val.string.len);
+		else
+			ta_binding_error(k, field, psprintf("the value of \"%s\" is not a name", key));
+		keys[n++] = key;
+	}
+	return n;
+}
+
+/* The type of a column of relid, as its base type; InvalidOid if none. */
+static Oid
+ta_att_base_type(Oid relid, const char *attname)
+{
+	AttrNumber	attnum;
+
+	if (!OidIsValid(relid) || attname == NULL)
+		return InvalidOid;
+	attnum = get_attnum(relid, attname);
+	if (attnum == InvalidAttrNumber)
+		return InvalidOid;
+	return getBaseType(get_atttype(relid, attnum));
+}
+
+/*
+ * Read kind k's binding: its columns (a null value: created_at or
+ * updated_at not kept), and its statuses, all of the kind's or none (then
+ * the extension's own).  If the status column is an enum, every status
+ * must be one of its values.
+ */
+static void
+ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
+				TaBinding *b)
+{
+	char	   *keys[TA_MAX_BOUND];
+	char	   *labels[TA_MAX_BOUND];
+	int			n;
+	int			i;
+
+	memset(b, 0, sizeof(TaBinding));
+	b->ncols = ta_read_pairs(k, "columns", columns, ta_kind_columns[k], true,
+							 b->col, b->att);
+	for (i = 0; i < b->ncols; i++)
+		if (b->att[i] == NULL && strcmp(b->col[i], "created_at") != 0 &&
+			strcmp(b->col[i], "updated_at") != 0)
+			ta_binding_error(k, "columns",
+							 psprintf("\"%s\" must name a column", b->col[i]));
+
+	n = ta_read_pairs(k, "statuses", statuses, ta_kind_statuses[k], false,
+					  keys, labels);
+	for (i = 0; i < TA_MAX_BOUND && ta_kind_statuses[k][i] != NULL; i++)
+	{
+		int			j;
+
+		b->val[i] = (char *) ta_kind_statuses[k][i];
+		b->label[i] = b->val[i];
+		for (j = 0; j < n; j++)
+			if (strcmp(keys[j], b->val[i]) == 0)
+				b->label[i] = labels[j];
+		if (n > 0 && b->label[i] == b->val[i] &&
+			ta_name_index((const char *const *) keys, b->val[i]) < 0)
+			ta_binding_error(k, "statuses",
+							 psprintf("status \"%s\" has no value", b->val[i]));
+	}
+	b->nvals = i;
+
+	b->status_type = ta_att_base_type(relid, ta_column_att_of(b, "status"));
+	if (OidIsValid(b->status_type) && type_is_enum(b->status_type))
+	{
+		b->status_typname = format_type_be_qualified(b->status_type);
+		for (i = 0; i < b->nvals; i++)
+		{
+			HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
+											  ObjectIdGetDatum(b->status_type),
+											  CStringGetDatum(b->label[i]));
+
+			if (!HeapTupleIsValid(tup))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("enum type %s has no value \"%s\"",
+								format_type_be(b->status_type), b->label[i]),
+						 errdetail("truck_accept writes it as status \"%s\" of %s.",
+								   b->val[i], ta_relation_name(relid)),
+						 errhint("Add the value with ALTER TYPE ... ADD VALUE, or record the table again with truck_accept.bind().")));
+			b->label_oid[i] = ((Form_pg_enum) GETSTRUCT(tup))->oid;
+			ReleaseSysCache(tup);
+		}
+	}
+}
+
+/* What the statements built from a kind depend on, for ta_tables_generation. */
+static void
+ta_binding_signature(StringInfo sig, const char *name, const TaBinding *b)
+{
+	int			i;
+
+	appendStringInfo(sig, "%s|%u|", name, b->status_type);
+	for (i = 0; i < b->ncols; i++)
+		appendStringInfo(sig, "%s=%s,", b->col[i], b->att[i] ? b->att[i] : "");
+	for (i = 0; i < b->nvals; i++)
+		appendStringInfo(sig, "%s=%s,", b->val[i], b->label[i]);
+	appendStringInfoChar(sig, ';');
+}
+
+/*
  * Find the tables for a call of the function fn_oid (whose schema is the
  * extension's).  Cheap when nothing changed since the last call: without a
  * catalog (1.x) it only checks that none has appeared (an ALTER EXTENSION
@@ -198,8 +447,13 @@ ta_tables_resolve(Oid fn_oid)
 	Oid			nsp = get_func_namespace(fn_oid);
 	Oid			catalog;
 	Oid			relids[TA_NKINDS];
+	Jsonb	   *columns[TA_NKINDS];
+	Jsonb	   *statuses[TA_NKINDS];
 	char	   *names[TA_NKINDS];
-	bool		changed = false;
+	TaBinding	bindings[TA_NKINDS];
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	StringInfoData sig;
 	int			k;
 
 	if (ta_tables_valid && nsp == ta_tables_nsp)
@@ -214,21 +468,30 @@ ta_tables_resolve(Oid fn_oid)
 	 * Read until no invalidation came in meanwhile: the look-ups below may
 	 * take locks, and so take in a change committed after the catalog was
 	 * read (as the relcache does for a relation it is building).  Until the
-	 * result is kept, the old one is not valid: an error leaves it so.
+	 * result is kept, the old one is not valid: an error leaves it so (and
+	 * frees what was built, with the transaction's memory).
 	 */
 	ta_tables_valid = false;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "truck_accept tables",
+								ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
 	do
 	{
 		ta_tables_inval_seen = false;
+		MemoryContextReset(cxt);
 		catalog = get_relname_relid(TA_CATALOG, nsp);
 		if (OidIsValid(catalog))
-			ta_read_catalog(catalog, relids);
+			ta_read_catalog(catalog, relids, columns, statuses);
 		else
 		{
 			/* 1.0 and 1.1: the extension's own tables (1.0 has no events) */
 			for (k = 0; k < TA_NKINDS; k++)
+			{
 				relids[k] = get_relname_relid(ta_kinds[k], nsp);
+				columns[k] = statuses[k] = NULL;
+			}
 		}
+		initStringInfo(&sig);
 		for (k = 0; k < TA_NKINDS; k++)
 		{
 			if (OidIsValid(catalog))
@@ -236,26 +499,33 @@ ta_tables_resolve(Oid fn_oid)
 			else
 				names[k] = quote_qualified_identifier(get_namespace_name(nsp),
 													  ta_kinds[k]);
+			ta_read_binding(k, relids[k], columns[k], statuses[k], &bindings[k]);
+			ta_binding_signature(&sig, names[k], &bindings[k]);
 		}
 	} while (ta_tables_inval_seen);
+	MemoryContextSwitchTo(oldcxt);
 
-	for (k = 0; k < TA_NKINDS; k++)
-		if (ta_tables_name[k] == NULL || strcmp(names[k], ta_tables_name[k]) != 0)
-			changed = true;
-
-	/* all checked: now keep it */
+	/* all checked: now keep it, and what it was built in */
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	if (ta_tables_cxt != NULL)
+		MemoryContextDelete(ta_tables_cxt);
+	ta_tables_cxt = cxt;
 	for (k = 0; k < TA_NKINDS; k++)
 	{
-		if (ta_tables_name[k] != NULL)
-			pfree(ta_tables_name[k]);
-		ta_tables_name[k] = MemoryContextStrdup(CacheMemoryContext, names[k]);
+		ta_tables_name[k] = names[k];
 		ta_tables_relid[k] = relids[k];
+		ta_bindings[k] = bindings[k];
 	}
 	ta_tables_nsp = nsp;
 	ta_tables_catalog = catalog;
 	ta_tables_valid = true;
-	if (changed)
+	if (ta_tables_signature == NULL || strcmp(sig.data, ta_tables_signature) != 0)
+	{
+		if (ta_tables_signature != NULL)
+			pfree(ta_tables_signature);
+		ta_tables_signature = MemoryContextStrdup(TopMemoryContext, sig.data);
 		ta_tables_generation++;
+	}
 }
 
 /*
@@ -306,10 +576,187 @@ ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
 }
 
 /*
- * The text of a statement: each {kind} in the template, outside quoted
- * literals, replaced by the quoted, schema-qualified name of the recorded
- * table.  Braces around anything else (an array literal) stay as they are.
+ * STATEMENT TEMPLATES.  A statement names the tables and their columns by
+ * the extension's names, in braces, and ta_statement_sql() puts in what the
+ * catalog records (see BINDINGS): the tables' quoted qualified names, the
+ * columns' quoted names, the status values as the tables spell them.  A
+ * column or status is named through the alias of its table, always the
+ * same letter: r truck_requests, v vehicles, d drivers, o orders, a and c
+ * assignments.
+ *
+ *	 {orders}			the table
+ *	 {o.col}			o."column"
+ *	 {o:col}			"column" (in SET and INSERT lists)
+ *	 {o:'searching'}	the status as a literal of the status column's type
+ *	 {o.status:text}	the status read as the extension's text
+ *	 {r.expires_at:tz}	a time column read as timestamptz (a column
+ *						without time zone holds UTC, as Prisma writes it)
+ *	 {r:assigned_at=now}	"column" = the time now, in the column's type
+ *	 {o:touch}			", updated_at = now" if the table keeps it
+ *	 {a:touch_cols}, {a:touch_vals}	in an INSERT of a bound table:
+ *						", created_at, updated_at" and their values, for
+ *						those it keeps (unbound tables: their defaults)
+ *
+ * Braces inside quoted literals, or around anything else (an array
+ * literal), stay as they are.
  */
+static int
+ta_alias_kind(char alias)
+{
+	switch (alias)
+	{
+		case 'o':
+			return 0;
+		case 'r':
+			return 1;
+		case 'v':
+			return 2;
+		case 'd':
+			return 3;
+		case 'a':
+		case 'c':
+			return 4;
+	}
+	return -1;
+}
+
+/* The quoted column of kind k that plays "col"; an error if not kept. */
+static const char *
+ta_quoted_att(int k, const char *col)
+{
+	const char *att = ta_column_att_of(&ta_bindings[k], col);
+
+	if (att == NULL)
+		elog(ERROR, "table of kind \"%s\" keeps no column \"%s\"", ta_kinds[k], col);
+	return quote_identifier(att);
+}
+
+/* The time now as a value of kind k's column col, or of timestamptz. */
+static void
+ta_append_now(StringInfo buf, int k, const char *col)
+{
+	if (ta_att_base_type(ta_tables_relid[k],
+						 ta_column_att_of(&ta_bindings[k], col)) == TIMESTAMPOID)
+		appendStringInfoString(buf, "pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now())");
+	else
+		appendStringInfoString(buf, "pg_catalog.now()");
+}
+
+/* Status "val" of kind k as a literal of the status column's type. */
+static void
+ta_append_status(StringInfo buf, int k, const char *val)
+{
+	const TaBinding *b = &ta_bindings[k];
+	int			i = ta_name_index((const char *const *) b->val, val);
+
+	if (i < 0)
+		elog(ERROR, "unknown status \"%s\" of kind \"%s\"", val, ta_kinds[k]);
+	appendStringInfoString(buf, quote_literal_cstr(b->label[i]));
+	if (b->status_typname != NULL)
+		appendStringInfo(buf, "::%s", b->status_typname);
+}
+
+/* Are kind k's statuses its table's values, in a text column? */
+static bool
+ta_status_is_plain(int k)
+{
+	const TaBinding *b = &ta_bindings[k];
+	int			i;
+
+	if (b->status_typname != NULL)
+		return false;
+	for (i = 0; i < b->nvals; i++)
+		if (strcmp(b->val[i], b->label[i]) != 0)
+			return false;
+	return true;
+}
+
+/* {x.col}, {x.col:text}, {x.col:tz}: a column of alias x's table. */
+static void
+ta_expand_column(StringInfo buf, char alias, int k, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char	   *col = colon ? pnstrdup(spec, colon - spec) : pstrdup(spec);
+	char	   *ref = psprintf("%c.%s", alias, ta_quoted_att(k, col));
+	const TaBinding *b = &ta_bindings[k];
+
+	if (colon == NULL)
+		appendStringInfoString(buf, ref);
+	else if (strcmp(colon, ":tz") == 0)
+	{
+		if (ta_att_base_type(ta_tables_relid[k],
+							 ta_column_att_of(b, col)) == TIMESTAMPOID)
+			appendStringInfo(buf, "pg_catalog.timezone('UTC'::pg_catalog.text, %s)", ref);
+		else
+			appendStringInfoString(buf, ref);
+	}
+	else if (strcmp(colon, ":text") == 0 && ta_status_is_plain(k))
+		appendStringInfoString(buf, ref);
+	else if (strcmp(colon, ":text") == 0)
+	{
+		int			i;
+
+		appendStringInfoString(buf, "CASE");
+		for (i = 0; i < b->nvals; i++)
+		{
+			appendStringInfo(buf, " WHEN %s OPERATOR(pg_catalog.=) ", ref);
+			ta_append_status(buf, k, b->val[i]);
+			appendStringInfo(buf, " THEN %s", quote_literal_cstr(b->val[i]));
+		}
+		/* format() prints any other value by its type's output function */
+		appendStringInfo(buf, " ELSE pg_catalog.format('%%s'::pg_catalog.text, %s) END", ref);
+	}
+	else
+		elog(ERROR, "unknown column form \"%s\"", spec);
+}
+
+/* {x:col}, {x:'val'}, {x:col=now}, {x:touch}, {x:touch_cols}, {x:touch_vals} */
+static void
+ta_expand_bare(StringInfo buf, int k, const char *spec)
+{
+	const TaBinding *b = &ta_bindings[k];
+	const char *eq = strchr(spec, '=');
+	static const char *const stamps[] = {"created_at", "updated_at"};
+	int			i;
+
+	if (spec[0] == '\'')
+	{
+		char	   *val = pnstrdup(spec + 1, strlen(spec) - 2);
+
+		ta_append_status(buf, k, val);
+	}
+	else if (eq != NULL && strcmp(eq, "=now") == 0)
+	{
+		char	   *col = pnstrdup(spec, eq - spec);
+
+		appendStringInfo(buf, "%s = ", ta_quoted_att(k, col));
+		ta_append_now(buf, k, col);
+	}
+	else if (strcmp(spec, "touch") == 0)
+	{
+		if (ta_column_att_of(b, "updated_at") != NULL)
+		{
+			appendStringInfo(buf, ", %s = ", ta_quoted_att(k, "updated_at"));
+			ta_append_now(buf, k, "updated_at");
+		}
+	}
+	else if (strcmp(spec, "touch_cols") == 0 || strcmp(spec, "touch_vals") == 0)
+	{
+		for (i = 0; b->ncols > 0 && i < (int) lengthof(stamps); i++)
+		{
+			if (ta_column_att_of(b, stamps[i]) == NULL)
+				continue;
+			appendStringInfoString(buf, ", ");
+			if (spec[6] == 'c')
+				appendStringInfoString(buf, ta_quoted_att(k, stamps[i]));
+			else
+				ta_append_now(buf, k, stamps[i]);
+		}
+	}
+	else
+		appendStringInfoString(buf, ta_quoted_att(k, spec));
+}
+
 char *
 ta_statement_sql(const char *template)
 {
@@ -322,6 +769,7 @@ ta_statement_sql(const char *template)
 	while (*p != '\0')
 	{
 		const char *close;
+		char	   *inner;
 		int			k;
 
 		if (*p == '\'')
@@ -331,17 +779,117 @@ ta_statement_sql(const char *template)
 			appendStringInfoChar(&buf, *p++);
 			continue;
 		}
-		k = ta_kind_index(p + 1, close - p - 1);
-		if (k < 0)
+		inner = pnstrdup(p + 1, close - p - 1);
+		k = ta_kind_index(inner, strlen(inner));
+		if (k >= 0)
+			appendStringInfoString(&buf, ta_tables_name[k]);
+		else if (strlen(inner) > 2 && ta_alias_kind(inner[0]) >= 0 && inner[1] == '.')
+			ta_expand_column(&buf, inner[0], ta_alias_kind(inner[0]), inner + 2);
+		else if (strlen(inner) > 2 && ta_alias_kind(inner[0]) >= 0 && inner[1] == ':')
+			ta_expand_bare(&buf, ta_alias_kind(inner[0]), inner + 2);
+		else
 		{
-			/* not a table: an array literal, say */
+			/* not ours: an array literal, say */
 			appendStringInfoChar(&buf, *p++);
 			continue;
 		}
-		appendStringInfoString(&buf, ta_tables_name[k]);
 		p = close + 1;
 	}
 	return buf.data;
+}
+
+/*
+ * A status of kind "kind" as the value of a statement's parameter: its
+ * value in the table, of the status column's type (ta_status_param_type).
+ */
+Datum
+ta_status_param(const char *kind, const char *val)
+{
+	int			k = ta_kind_index(kind, strlen(kind));
+	const TaBinding *b = &ta_bindings[k];
+	int			i = ta_name_index((const char *const *) b->val, val);
+
+	if (i < 0)
+		elog(ERROR, "unknown status \"%s\" of kind \"%s\"", val, kind);
+	if (b->status_typname != NULL)
+		return ObjectIdGetDatum(b->label_oid[i]);
+	return CStringGetTextDatum(b->label[i]);
+}
+
+Oid
+ta_status_param_type(const char *kind)
+{
+	int			k = ta_kind_index(kind, strlen(kind));
+
+	return ta_bindings[k].status_typname != NULL ? ta_bindings[k].status_type : TEXTOID;
+}
+
+/*
+ * A status read from kind's table (a datum of type typid: text, varchar or
+ * the enum) as the extension's status, into buf.  A value the binding does
+ * not map is copied as the table spells it, and matches none.
+ */
+void
+ta_status_text(const char *kind, Datum d, Oid typid, char *buf)
+{
+	int			k = ta_kind_index(kind, strlen(kind));
+	const TaBinding *b = &ta_bindings[k];
+	int			i;
+
+	if (b->status_typname != NULL && getBaseType(typid) == b->status_type)
+	{
+		Oid			label_oid = DatumGetObjectId(d);
+		HeapTuple	tup;
+
+		for (i = 0; i < b->nvals; i++)
+			if (b->label_oid[i] == label_oid)
+			{
+				strlcpy(buf, b->val[i], TA_STATUS_LEN);
+				return;
+			}
+		tup = SearchSysCache1(ENUMOID, ObjectIdGetDatum(label_oid));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for enum %u", label_oid);
+		strlcpy(buf, NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel),
+				TA_STATUS_LEN);
+		ReleaseSysCache(tup);
+		return;
+	}
+	text_to_cstring_buffer(DatumGetTextPP(d), buf, TA_STATUS_LEN);
+	for (i = 0; i < b->nvals; i++)
+		if (strcmp(buf, b->label[i]) == 0)
+		{
+			strlcpy(buf, b->val[i], TA_STATUS_LEN);
+			return;
+		}
+}
+
+/* The table's column that plays "col" of kind; NULL if it keeps none. */
+const char *
+ta_column_att(const char *kind, const char *col)
+{
+	int			k = ta_kind_index(kind, strlen(kind));
+
+	if (k < 0 || k >= TA_NKINDS)
+		return col;
+	return ta_column_att_of(&ta_bindings[k], col);
+}
+
+/* Are kind's statuses the extension's own, in a text column? */
+bool
+ta_status_plain(const char *kind)
+{
+	return ta_status_is_plain(ta_kind_index(kind, strlen(kind)));
+}
+
+/* Is kind's status column the enum its binding reads? */
+bool
+ta_status_is_enum(const char *kind, Oid typid)
+{
+	int			k = ta_kind_index(kind, strlen(kind));
+
+	return ta_bindings[k].status_typname != NULL &&
+		getBaseType(typid) == ta_bindings[k].status_type;
 }
 
 /*
@@ -575,7 +1123,7 @@ create_tables(PG_FUNCTION_ARGS)
 
 	/* one caller at a time: the next one finds the tables recorded */
 	LockRelationOid(catalog, ShareRowExclusiveLock);
-	if (ta_scan_catalog(catalog, relids) > 0)
+	if (ta_scan_catalog(catalog, relids, NULL, NULL) > 0)
 	{
 		for (k = 0; !OidIsValid(relids[k]); k++)
 			;

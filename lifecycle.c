@@ -63,19 +63,19 @@ PG_FUNCTION_INFO_V1(complete_assignment);
 
 /* Locks shared by several functions here. */
 static TaStatement lc_lock_request = {
-	"SELECT r.status, r.order_id, r.assigned_transporter_id"
+	"SELECT {r.status:text}, {r.order_id}, {r.assigned_transporter_id}"
 	" FROM ONLY {truck_requests} r"
-	" WHERE r.id OPERATOR(pg_catalog.=) $1"
+	" WHERE {r.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 /* The request's active assignment: stable while the request is locked. */
 static TaStatement lc_read_active_assignment = {
-	"SELECT a.id, a.vehicle_id, a.driver_id, a.trip_id"
+	"SELECT {a.id}, {a.vehicle_id}, {a.driver_id}, {a.trip_id}"
 	" FROM ONLY {assignments} a"
-	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
-	" AND a.status OPERATOR(pg_catalog.=) 'active'",
+	" WHERE {a.truck_request_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
@@ -147,24 +147,24 @@ static const char *const rel_tables[] = {
 static TaStatement rel_writes = {
 	"WITH asg AS ("
 	" UPDATE ONLY {assignments} a"
-	" SET status = 'released', updated_at = pg_catalog.now()"
-	" WHERE a.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
+	" SET {a:status} = {a:'released'}{a:touch}"
+	" WHERE {a.id} OPERATOR(pg_catalog.=) $2 RETURNING 1),"
 	" req AS ("
 	" UPDATE ONLY {truck_requests} r"
-	" SET status = 'searching', assigned_transporter_id = NULL,"
-	" assigned_vehicle_id = NULL, assigned_driver_id = NULL, assigned_at = NULL,"
-	" updated_at = pg_catalog.now()"
-	" WHERE r.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" SET {r:status} = {r:'searching'}, {r:assigned_transporter_id} = NULL,"
+	" {r:assigned_vehicle_id} = NULL, {r:assigned_driver_id} = NULL,"
+	" {r:assigned_at} = NULL{r:touch}"
+	" WHERE {r.id} OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" veh AS ("
-	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
-	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
+	" UPDATE ONLY {vehicles} v SET {v:status} = {v:'available'}{v:touch}"
+	" WHERE {v.id} OPERATOR(pg_catalog.=) $3 RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
-	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
+	" UPDATE ONLY {drivers} d SET {d:status} = {d:'available'}{d:touch}"
+	" WHERE {d.id} OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
 	" UPDATE ONLY {orders} o"
-	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()"
-	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
+	" SET {o:trucks_filled} = $6, {o:status} = $7{o:touch}"
+	" WHERE {o.id} OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev AS ("
 	" INSERT INTO {events}"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"
@@ -172,8 +172,8 @@ static TaStatement rel_writes = {
 	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
 			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
 			   " UNION ALL SELECT 16 FROM ord UNION ALL SELECT 32 FROM ev"),
-	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, UUIDOID,
-	TEXTOID}, SPI_OK_SELECT, 1
+	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID,
+	TA_ORDER_STATUS_PARAM, UUIDOID, TEXTOID}, SPI_OK_SELECT, 1
 };
 
 /*
@@ -293,7 +293,7 @@ lc_release_assignment(LcRelease *release, Oid fn_oid)
 	args[3] = UUIDPGetDatum(&driver_id);
 	args[4] = UUIDPGetDatum(&release->order.id);
 	args[5] = Int32GetDatum(release->order.trucks_filled);
-	args[6] = CStringGetTextDatum(release->order.status);
+	args[6] = ta_status_param("orders", release->order.status);
 	args[7] = UUIDPGetDatum(&release->transporter_id);
 	args[8] = CStringGetTextDatum(payload);
 	memset(arg_nulls, ' ', sizeof(arg_nulls));
@@ -433,27 +433,27 @@ release_truck_request(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 static TaStatement can_lock_requests = {
-	"SELECT r.id, r.status FROM ONLY {truck_requests} r"
-	" WHERE r.order_id OPERATOR(pg_catalog.=) $1"
-	" ORDER BY r.id FOR NO KEY UPDATE OF r",
+	"SELECT {r.id}, {r.status:text} FROM ONLY {truck_requests} r"
+	" WHERE {r.order_id} OPERATOR(pg_catalog.=) $1"
+	" ORDER BY {r.id} FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement can_lock_vehicles = {
-	"SELECT v.id FROM ONLY {vehicles} v"
-	" WHERE v.id OPERATOR(pg_catalog.=) ANY (SELECT a.vehicle_id FROM ONLY {assignments} a"
-	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
-	" AND a.status OPERATOR(pg_catalog.=) 'active')"
-	" ORDER BY v.id FOR NO KEY UPDATE OF v",
+	"SELECT {v.id} FROM ONLY {vehicles} v"
+	" WHERE {v.id} OPERATOR(pg_catalog.=) ANY (SELECT {a.vehicle_id} FROM ONLY {assignments} a"
+	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'})"
+	" ORDER BY {v.id} FOR NO KEY UPDATE OF v",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement can_lock_drivers = {
-	"SELECT d.id FROM ONLY {drivers} d"
-	" WHERE d.id OPERATOR(pg_catalog.=) ANY (SELECT a.driver_id FROM ONLY {assignments} a"
-	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
-	" AND a.status OPERATOR(pg_catalog.=) 'active')"
-	" ORDER BY d.id FOR NO KEY UPDATE OF d",
+	"SELECT {d.id} FROM ONLY {drivers} d"
+	" WHERE {d.id} OPERATOR(pg_catalog.=) ANY (SELECT {a.driver_id} FROM ONLY {assignments} a"
+	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'})"
+	" ORDER BY {d.id} FOR NO KEY UPDATE OF d",
 	1, {UUIDOID}, SPI_OK_SELECT, 0
 };
 
@@ -471,28 +471,30 @@ static TaStatement can_lock_drivers = {
  */
 static TaStatement can_writes = {
 	"WITH act AS ("
-	" UPDATE ONLY {assignments} a SET status = 'cancelled', updated_at = pg_catalog.now()"
-	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) ANY ($2)"
-	" AND a.status OPERATOR(pg_catalog.=) 'active'"
-	" RETURNING a.id, a.truck_request_id, a.transporter_id, a.vehicle_id, a.driver_id, a.trip_id),"
+	" UPDATE ONLY {assignments} a SET {a:status} = {a:'cancelled'}{a:touch}"
+	" WHERE {a.truck_request_id} OPERATOR(pg_catalog.=) ANY ($2)"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}"
+	" RETURNING {a.id} AS id, {a.truck_request_id} AS truck_request_id,"
+	" {a.transporter_id} AS transporter_id, {a.vehicle_id} AS vehicle_id,"
+	" {a.driver_id} AS driver_id, {a.trip_id} AS trip_id),"
 	" veh AS ("
-	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
-	" FROM act WHERE v.id OPERATOR(pg_catalog.=) act.vehicle_id RETURNING 1),"
+	" UPDATE ONLY {vehicles} v SET {v:status} = {v:'available'}{v:touch}"
+	" FROM act WHERE {v.id} OPERATOR(pg_catalog.=) act.vehicle_id RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
-	" FROM act WHERE d.id OPERATOR(pg_catalog.=) act.driver_id RETURNING 1),"
+	" UPDATE ONLY {drivers} d SET {d:status} = {d:'available'}{d:touch}"
+	" FROM act WHERE {d.id} OPERATOR(pg_catalog.=) act.driver_id RETURNING 1),"
 	" req AS ("
-	" UPDATE ONLY {truck_requests} r SET status = 'cancelled', updated_at = pg_catalog.now()"
-	" WHERE r.id OPERATOR(pg_catalog.=) ANY ($2)"
-	" AND r.status OPERATOR(pg_catalog.=) ANY ('{searching,assigned}'::pg_catalog.text[])"
+	" UPDATE ONLY {truck_requests} r SET {r:status} = {r:'cancelled'}{r:touch}"
+	" WHERE {r.id} OPERATOR(pg_catalog.=) ANY ($2)"
+	" AND {r.status} OPERATOR(pg_catalog.=) ANY (ARRAY[{r:'searching'}, {r:'assigned'}])"
 	" RETURNING 1),"
 	" ord AS ("
-	" UPDATE ONLY {orders} o SET status = 'cancelled', updated_at = pg_catalog.now(),"
-	" trucks_filled = ((SELECT pg_catalog.count(*) FROM ONLY {assignments} c"
-	" WHERE c.order_id OPERATOR(pg_catalog.=) $1"
-	" AND c.status OPERATOR(pg_catalog.=) ANY ('{active,completed}'::pg_catalog.text[]))"
+	" UPDATE ONLY {orders} o SET {o:status} = {o:'cancelled'}{o:touch},"
+	" {o:trucks_filled} = ((SELECT pg_catalog.count(*) FROM ONLY {assignments} c"
+	" WHERE {c.order_id} OPERATOR(pg_catalog.=) $1"
+	" AND {c.status} OPERATOR(pg_catalog.=) ANY (ARRAY[{c:'active'}, {c:'completed'}]))"
 	" OPERATOR(pg_catalog.-) (SELECT pg_catalog.count(*) FROM act))::pg_catalog.int4"
-	" WHERE o.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" WHERE {o.id} OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" pay AS ("
 	" SELECT 1 AS k, act.id AS ord, act.truck_request_id AS request_id, act.id AS assignment_id,"
 	" act.transporter_id, 'assignment_cancelled'::pg_catalog.text AS event_type,"
@@ -740,14 +742,14 @@ cancel_order(PG_FUNCTION_ARGS)
  */
 static TaStatement exp_requests = {
 	"WITH locked AS ("
-	" SELECT r.id FROM ONLY {truck_requests} r"
-	" WHERE r.status OPERATOR(pg_catalog.=) 'searching'"
-	" AND r.expires_at OPERATOR(pg_catalog.<=) $1"
-	" ORDER BY r.id FOR NO KEY UPDATE OF r SKIP LOCKED),"
+	" SELECT {r.id} AS id FROM ONLY {truck_requests} r"
+	" WHERE {r.status} OPERATOR(pg_catalog.=) {r:'searching'}"
+	" AND {r.expires_at:tz} OPERATOR(pg_catalog.<=) $1"
+	" ORDER BY {r.id} FOR NO KEY UPDATE OF r SKIP LOCKED),"
 	" upd AS ("
-	" UPDATE ONLY {truck_requests} r SET status = 'expired', updated_at = pg_catalog.now()"
-	" FROM locked WHERE r.id OPERATOR(pg_catalog.=) locked.id"
-	" RETURNING r.id, r.order_id, r.expires_at),"
+	" UPDATE ONLY {truck_requests} r SET {r:status} = {r:'expired'}{r:touch}"
+	" FROM locked WHERE {r.id} OPERATOR(pg_catalog.=) locked.id"
+	" RETURNING {r.id} AS id, {r.order_id} AS order_id, {r.expires_at:tz} AS expires_at),"
 	" pay AS ("
 	" SELECT upd.id, upd.order_id,"
 	" pg_catalog.jsonb_build_object('event', 'request_expired', 'request_id', upd.id,"
@@ -764,22 +766,22 @@ static TaStatement exp_requests = {
 
 static TaStatement exp_orders = {
 	"WITH locked AS ("
-	" SELECT o.id FROM ONLY {orders} o"
-	" WHERE o.status OPERATOR(pg_catalog.=) 'searching'"
-	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
+	" SELECT {o.id} AS id FROM ONLY {orders} o"
+	" WHERE {o.status} OPERATOR(pg_catalog.=) {o:'searching'}"
+	" AND {o.trucks_filled} OPERATOR(pg_catalog.=) 0"
 	" AND EXISTS (SELECT 1 FROM ONLY {truck_requests} r"
-	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
-	"  AND r.status OPERATOR(pg_catalog.=) 'expired')"
+	"  WHERE {r.order_id} OPERATOR(pg_catalog.=) {o.id}"
+	"  AND {r.status} OPERATOR(pg_catalog.=) {r:'expired'})"
 	" AND NOT EXISTS (SELECT 1 FROM ONLY {truck_requests} r"
-	"  WHERE r.order_id OPERATOR(pg_catalog.=) o.id"
-	"  AND r.status OPERATOR(pg_catalog.=) 'searching')"
-	" ORDER BY o.id FOR NO KEY UPDATE OF o SKIP LOCKED),"
+	"  WHERE {r.order_id} OPERATOR(pg_catalog.=) {o.id}"
+	"  AND {r.status} OPERATOR(pg_catalog.=) {r:'searching'})"
+	" ORDER BY {o.id} FOR NO KEY UPDATE OF o SKIP LOCKED),"
 	" upd AS ("
-	" UPDATE ONLY {orders} o SET status = 'expired', updated_at = pg_catalog.now()"
-	" FROM locked WHERE o.id OPERATOR(pg_catalog.=) locked.id"
-	" AND o.status OPERATOR(pg_catalog.=) 'searching'"
-	" AND o.trucks_filled OPERATOR(pg_catalog.=) 0"
-	" RETURNING o.id),"
+	" UPDATE ONLY {orders} o SET {o:status} = {o:'expired'}{o:touch}"
+	" FROM locked WHERE {o.id} OPERATOR(pg_catalog.=) locked.id"
+	" AND {o.status} OPERATOR(pg_catalog.=) {o:'searching'}"
+	" AND {o.trucks_filled} OPERATOR(pg_catalog.=) 0"
+	" RETURNING {o.id} AS id),"
 	" pay AS ("
 	" SELECT upd.id, pg_catalog.jsonb_build_object('event', 'order_expired', 'order_id', upd.id)"
 	" AS payload FROM upd),"
@@ -847,45 +849,46 @@ expire_truck_requests(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 static TaStatement cmp_find = {
-	"SELECT a.truck_request_id FROM ONLY {assignments} a"
-	" WHERE a.id OPERATOR(pg_catalog.=) $1",
+	"SELECT {a.truck_request_id} FROM ONLY {assignments} a"
+	" WHERE {a.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 /* Read under the request's lock, which every change of the assignment takes. */
 static TaStatement cmp_read = {
-	"SELECT a.status, a.order_id, a.vehicle_id, a.driver_id, a.transporter_id, a.trip_id"
+	"SELECT {a.status:text}, {a.order_id}, {a.vehicle_id}, {a.driver_id},"
+	" {a.transporter_id}, {a.trip_id}"
 	" FROM ONLY {assignments} a"
-	" WHERE a.id OPERATOR(pg_catalog.=) $1",
+	" WHERE {a.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 /* Under the order's lock: the order's other active assignments. */
 static TaStatement cmp_others = {
 	"SELECT pg_catalog.count(*)::pg_catalog.int4 FROM ONLY {assignments} a"
-	" WHERE a.order_id OPERATOR(pg_catalog.=) $1"
-	" AND a.status OPERATOR(pg_catalog.=) 'active'"
-	" AND a.id OPERATOR(pg_catalog.<>) $2",
+	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}"
+	" AND {a.id} OPERATOR(pg_catalog.<>) $2",
 	2, {UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement cmp_writes = {
 	"WITH asg AS ("
-	" UPDATE ONLY {assignments} a SET status = 'completed', updated_at = pg_catalog.now()"
-	" WHERE a.id OPERATOR(pg_catalog.=) $1 RETURNING 1),"
+	" UPDATE ONLY {assignments} a SET {a:status} = {a:'completed'}{a:touch}"
+	" WHERE {a.id} OPERATOR(pg_catalog.=) $1 RETURNING 1),"
 	" req AS ("
-	" UPDATE ONLY {truck_requests} r SET status = 'completed', updated_at = pg_catalog.now()"
-	" WHERE r.id OPERATOR(pg_catalog.=) $2 RETURNING 1),"
+	" UPDATE ONLY {truck_requests} r SET {r:status} = {r:'completed'}{r:touch}"
+	" WHERE {r.id} OPERATOR(pg_catalog.=) $2 RETURNING 1),"
 	" veh AS ("
-	" UPDATE ONLY {vehicles} v SET status = 'available', updated_at = pg_catalog.now()"
-	" WHERE v.id OPERATOR(pg_catalog.=) $3 RETURNING 1),"
+	" UPDATE ONLY {vehicles} v SET {v:status} = {v:'available'}{v:touch}"
+	" WHERE {v.id} OPERATOR(pg_catalog.=) $3 RETURNING 1),"
 	" drv AS ("
-	" UPDATE ONLY {drivers} d SET status = 'available', updated_at = pg_catalog.now()"
-	" WHERE d.id OPERATOR(pg_catalog.=) $4 RETURNING 1),"
+	" UPDATE ONLY {drivers} d SET {d:status} = {d:'available'}{d:touch}"
+	" WHERE {d.id} OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
 	" UPDATE ONLY {orders} o"
-	" SET status = CASE WHEN $6 THEN 'completed' ELSE o.status END, updated_at = pg_catalog.now()"
-	" WHERE o.id OPERATOR(pg_catalog.=) $5 RETURNING 1),"
+	" SET {o:status} = CASE WHEN $6 THEN {o:'completed'} ELSE {o.status} END{o:touch}"
+	" WHERE {o.id} OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev_asg AS ("
 	" INSERT INTO {events}"
 	" (event_type, order_id, request_id, assignment_id, transporter_id, payload)"

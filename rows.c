@@ -34,6 +34,7 @@
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
@@ -71,64 +72,64 @@
  * an order serve lifecycle.c and accept_any.c as well.
  */
 static TaStatement ta_lock_request = {
-	"SELECT r.status, r.order_id, r.vehicle_type,"
-	" r.assigned_transporter_id, r.expires_at"
+	"SELECT {r.status:text}, {r.order_id}, {r.vehicle_type},"
+	" {r.assigned_transporter_id}, {r.expires_at:tz}"
 	" FROM ONLY {truck_requests} r"
-	" WHERE r.id OPERATOR(pg_catalog.=) $1"
+	" WHERE {r.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_vehicle = {
-	"SELECT v.transporter_id, v.vehicle_type, v.status"
+	"SELECT {v.transporter_id}, {v.vehicle_type}, {v.status:text}"
 	" FROM ONLY {vehicles} v"
-	" WHERE v.id OPERATOR(pg_catalog.=) $1"
+	" WHERE {v.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF v",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_driver = {
-	"SELECT d.transporter_id, d.status"
+	"SELECT {d.transporter_id}, {d.status:text}"
 	" FROM ONLY {drivers} d"
-	" WHERE d.id OPERATOR(pg_catalog.=) $1"
+	" WHERE {d.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF d",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_order = {
-	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	"SELECT {o.trucks_filled}, {o.trucks_needed}, {o.status:text}"
 	" FROM ONLY {orders} o"
-	" WHERE o.id OPERATOR(pg_catalog.=) $1"
+	" WHERE {o.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF o",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_read_order = {
-	"SELECT o.trucks_filled, o.trucks_needed, o.status"
+	"SELECT {o.trucks_filled}, {o.trucks_needed}, {o.status:text}"
 	" FROM ONLY {orders} o"
-	" WHERE o.id OPERATOR(pg_catalog.=) $1",
+	" WHERE {o.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_request = {
-	"SELECT r.status, r.order_id, r.vehicle_type,"
-	" r.assigned_transporter_id, r.expires_at"
+	"SELECT {r.status:text}, {r.order_id}, {r.vehicle_type},"
+	" {r.assigned_transporter_id}, {r.expires_at:tz}"
 	" FROM ONLY {truck_requests} r"
-	" WHERE r.id OPERATOR(pg_catalog.=) $1",
+	" WHERE {r.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_vehicle = {
-	"SELECT v.transporter_id, v.vehicle_type, v.status"
+	"SELECT {v.transporter_id}, {v.vehicle_type}, {v.status:text}"
 	" FROM ONLY {vehicles} v"
-	" WHERE v.id OPERATOR(pg_catalog.=) $1",
+	" WHERE {v.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_driver = {
-	"SELECT d.transporter_id, d.status"
+	"SELECT {d.transporter_id}, {d.status:text}"
 	" FROM ONLY {drivers} d"
-	" WHERE d.id OPERATOR(pg_catalog.=) $1",
+	" WHERE {d.id} OPERATOR(pg_catalog.=) $1",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
@@ -320,18 +321,23 @@ ta_row_open(const TaRowSpec *spec, bool lock,
 		return NULL;
 	rel = table_open(relid, lock ? RowShareLock : AccessShareLock);
 	tupdesc = RelationGetDescr(rel);
-	*id_attnum = ta_attnum(tupdesc, "id");
+	*id_attnum = ta_attnum(tupdesc, ta_column_att(spec->kind, "id"));
 	if (*id_attnum != InvalidAttrNumber)
-		ta_check_column_type(relid, "id",
+		ta_check_column_type(relid, ta_column_att(spec->kind, "id"),
 							 TupleDescAttr(tupdesc, *id_attnum - 1)->atttypid,
 							 UUIDOID);
 	for (i = 0; i < spec->ncols; i++)
 	{
-		attnums[i] = ta_attnum(tupdesc, spec->cols[i]);
-		if (attnums[i] != InvalidAttrNumber)
-			ta_check_column_type(relid, spec->cols[i],
-								 TupleDescAttr(tupdesc, attnums[i] - 1)->atttypid,
-								 spec->types[i]);
+		const char *att = ta_column_att(spec->kind, spec->cols[i]);
+		Oid			type;
+
+		attnums[i] = ta_attnum(tupdesc, att);
+		if (attnums[i] == InvalidAttrNumber)
+			continue;
+		type = TupleDescAttr(tupdesc, attnums[i] - 1)->atttypid;
+		if (!ta_status_is_enum(spec->kind, type) ||
+			strcmp(spec->cols[i], "status") != 0)
+			ta_check_column_type(relid, att, type, spec->types[i]);
 	}
 	return rel;
 }
@@ -500,8 +506,19 @@ ta_row_copy(Relation rel, const TaRowSpec *spec, const AttrNumber *attnums,
 		Form_pg_attribute att = TupleDescAttr(tupdesc, attnums[i] - 1);
 		Datum		d = slot_getattr(slot, attnums[i], &row->nulls[i]);
 
-		row->values[i] = row->nulls[i] ? (Datum) 0 :
-			datumCopy(d, att->attbyval, att->attlen);
+		if (row->nulls[i])
+			row->values[i] = (Datum) 0;
+		else if (strcmp(spec->cols[i], "status") == 0 &&
+				 !ta_status_plain(spec->kind))
+		{
+			/* a bound status: the extension's name of it, as text */
+			char		status[TA_STATUS_LEN];
+
+			ta_status_text(spec->kind, d, att->atttypid, status);
+			row->values[i] = CStringGetTextDatum(status);
+		}
+		else
+			row->values[i] = datumCopy(d, att->attbyval, att->attlen);
 	}
 	row->tid = slot->tts_tid;
 }
@@ -557,7 +574,8 @@ ta_row_check_notnull(Relation rel, const TaRowSpec *spec, const TaRow *row)
 
 	for (i = 0; i < spec->ncols; i++)
 		if (row->nulls[i] && (spec->notnull & (1 << i)))
-			ta_column_null_error(RelationGetRelid(rel), spec->cols[i]);
+			ta_column_null_error(RelationGetRelid(rel),
+								 ta_column_att(spec->kind, spec->cols[i]));
 }
 
 /*

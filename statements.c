@@ -61,9 +61,14 @@ ta_get_plan(TaStatement *st, Oid fn_oid)
 	if (st->plan == NULL)
 	{
 		char	   *sql = ta_statement_sql(st->sql);
+		Oid			argtypes[TA_MAX_ARGS];
 		SPIPlanPtr	plan;
+		int			i;
 
-		plan = SPI_prepare(sql, st->nargs, st->argtypes);
+		for (i = 0; i < st->nargs; i++)
+			argtypes[i] = st->argtypes[i] == TA_ORDER_STATUS_PARAM ?
+				ta_status_param_type("orders") : st->argtypes[i];
+		plan = SPI_prepare(sql, st->nargs, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 				 sql, SPI_result_code_string(SPI_result));
@@ -242,26 +247,30 @@ ta_check_columns(void)
 	{
 		const TaColumn *c = &ta_columns[i];
 		Oid			relid = ta_table_relid(c->table);
+		const char *att = ta_column_att(c->table, c->column);
 		HeapTuple	tup;
 		Oid			type;
 
-		if (!OidIsValid(relid))
+		if (!OidIsValid(relid) || att == NULL)
 			continue;
 		/* one look-up: a column dropped meanwhile is simply not found */
-		tup = SearchSysCacheAttName(relid, c->column);
+		tup = SearchSysCacheAttName(relid, att);
 		if (!HeapTupleIsValid(tup))
 			continue;
 		type = ((Form_pg_attribute) GETSTRUCT(tup))->atttypid;
 		ReleaseSysCache(tup);
-		ta_check_column_type(relid, c->column, type, c->type);
+		if (strcmp(c->column, "status") == 0 && ta_status_is_enum(c->table, type))
+			continue;			/* an enum its binding reads */
+		ta_check_column_type(relid, att, type, c->type);
 	}
 	ta_columns_checked = true;
 }
 
 /*
  * Is a column of type "found" one that truck_accept may read as "expected"?
- * The type itself, a domain over it, and varchar where text is expected
- * (the same representation).
+ * The type itself, a domain over it, varchar where text is expected (the
+ * same representation), and timestamp where timestamptz is expected (the
+ * same representation: such a column holds UTC, as Prisma writes it).
  */
 static bool
 ta_type_ok(Oid found, Oid expected)
@@ -269,7 +278,8 @@ ta_type_ok(Oid found, Oid expected)
 	if (found == expected)
 		return true;
 	found = getBaseType(found);
-	return found == expected || (expected == TEXTOID && found == VARCHAROID);
+	return found == expected || (expected == TEXTOID && found == VARCHAROID) ||
+		(expected == TIMESTAMPTZOID && found == TIMESTAMPOID);
 }
 
 /*

@@ -211,21 +211,21 @@ static const char *const ta_outcome_messages[] = {
 
 /* The statements of an acceptance (the rows it checks are read in rows.c). */
 static TaStatement ta_read_assignment = {
-	"SELECT a.id, a.trip_id"
+	"SELECT {a.id}, {a.trip_id}"
 	" FROM ONLY {assignments} a"
-	" WHERE a.truck_request_id OPERATOR(pg_catalog.=) $1"
-	" AND a.status OPERATOR(pg_catalog.=) 'active'",
+	" WHERE {a.truck_request_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}",
 	1, {UUIDOID}, SPI_OK_SELECT, 1
 };
 
 /* accept_any: this transporter's active assignment of the order with this vehicle */
 static TaStatement ta_read_own_assignment = {
-	"SELECT a.id, a.trip_id, a.truck_request_id"
+	"SELECT {a.id}, {a.trip_id}, {a.truck_request_id}"
 	" FROM ONLY {assignments} a"
-	" WHERE a.vehicle_id OPERATOR(pg_catalog.=) $3"
-	" AND a.status OPERATOR(pg_catalog.=) 'active'"
-	" AND a.order_id OPERATOR(pg_catalog.=) $1"
-	" AND a.transporter_id OPERATOR(pg_catalog.=) $2",
+	" WHERE {a.vehicle_id} OPERATOR(pg_catalog.=) $3"
+	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}"
+	" AND {a.order_id} OPERATOR(pg_catalog.=) $1"
+	" AND {a.transporter_id} OPERATOR(pg_catalog.=) $2",
 	3, {UUIDOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
 };
 
@@ -249,26 +249,27 @@ static TaStatement ta_read_own_assignment = {
 #define TA_WRITES(REQ, VEH, DRV, ORD) \
 	"WITH req AS (" \
 	" UPDATE ONLY {truck_requests} r" \
-	" SET status = 'assigned', assigned_transporter_id = $2," \
-	" assigned_vehicle_id = $3, assigned_driver_id = $4," \
-	" assigned_at = pg_catalog.now(), updated_at = pg_catalog.now()" \
-	" WHERE " REQ "r.id OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
+	" SET {r:status} = {r:'assigned'}, {r:assigned_transporter_id} = $2," \
+	" {r:assigned_vehicle_id} = $3, {r:assigned_driver_id} = $4," \
+	" {r:assigned_at=now}{r:touch}" \
+	" WHERE " REQ "{r.id} OPERATOR(pg_catalog.=) $1 RETURNING 1)," \
 	" veh AS (" \
 	" UPDATE ONLY {vehicles} v" \
-	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
-	" WHERE " VEH "v.id OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
+	" SET {v:status} = {v:'on_trip'}{v:touch}" \
+	" WHERE " VEH "{v.id} OPERATOR(pg_catalog.=) $3 RETURNING 1)," \
 	" drv AS (" \
 	" UPDATE ONLY {drivers} d" \
-	" SET status = 'on_trip', updated_at = pg_catalog.now()" \
-	" WHERE " DRV "d.id OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
+	" SET {d:status} = {d:'on_trip'}{d:touch}" \
+	" WHERE " DRV "{d.id} OPERATOR(pg_catalog.=) $4 RETURNING 1)," \
 	" ord AS (" \
 	" UPDATE ONLY {orders} o" \
-	" SET trucks_filled = $6, status = $7, updated_at = pg_catalog.now()" \
-	" WHERE " ORD "o.id OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
+	" SET {o:trucks_filled} = $6, {o:status} = $7{o:touch}" \
+	" WHERE " ORD "{o.id} OPERATOR(pg_catalog.=) $5 RETURNING 1)," \
 	" ins AS (" \
 	" INSERT INTO {assignments}" \
-	" (id, trip_id, truck_request_id, order_id, transporter_id, vehicle_id, driver_id)" \
-	" VALUES ($8, $9, $1, $5, $2, $3, $4) RETURNING 1)"
+	" ({a:id}, {a:trip_id}, {a:truck_request_id}, {a:order_id}, {a:transporter_id}," \
+	" {a:vehicle_id}, {a:driver_id}{a:touch_cols})" \
+	" VALUES ($8, $9, $1, $5, $2, $3, $4{a:touch_vals}) RETURNING 1)"
 
 #define TA_WRITES_BY_ID TA_WRITES("", "", "", "")
 #define TA_WRITES_BY_TID \
@@ -293,7 +294,7 @@ static TaStatement ta_read_own_assignment = {
 	" UNION ALL SELECT 8 FROM ord UNION ALL SELECT 16 FROM ins" EV ") AS w"
 
 #define TA_WRITES_ARGTYPES \
-	{UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TEXTOID, \
+	{UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TA_ORDER_STATUS_PARAM, \
 	UUIDOID, UUIDOID, JSONBOID, TIDOID, TIDOID, TIDOID, TIDOID}
 
 /* [with events][by tid] */
@@ -623,7 +624,7 @@ ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
 	args[3] = UUIDPGetDatum(&acc->driver_id);
 	args[4] = UUIDPGetDatum(&acc->order.id);
 	args[5] = Int32GetDatum(new_filled);
-	args[6] = CStringGetTextDatum(new_status);
+	args[6] = ta_status_param("orders", new_status);
 	args[7] = UUIDPGetDatum(&acc->assignment_id);
 	args[8] = UUIDPGetDatum(&acc->trip_id);
 	/* 1.0 appends no event: $10 is then unused */

@@ -94,9 +94,21 @@ extern void ta_tables_invalidate(Oid relid);
 extern void ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue);
 extern Oid	ta_table_relid(const char *kind);
 extern char *ta_statement_sql(const char *template);
+extern const char *ta_column_att(const char *kind, const char *col);
+extern Datum ta_status_param(const char *kind, const char *val);
+extern Oid	ta_status_param_type(const char *kind);
+extern bool ta_status_is_enum(const char *kind, Oid typid);
+extern bool ta_status_plain(const char *kind);
+extern void ta_status_text(const char *kind, Datum d, Oid typid, char *buf);
 
 /* Longest status value in any table, plus the terminator. */
-#define TA_STATUS_LEN 32
+#define TA_STATUS_LEN 64
+
+/*
+ * In a statement's argtypes: the type of the orders' status column (text,
+ * or the enum it is bound to); its value comes from ta_status_param().
+ */
+#define TA_ORDER_STATUS_PARAM ANYENUMOID
 
 /*
  * The statements and what they return: statements.c.

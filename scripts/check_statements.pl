@@ -99,6 +99,14 @@ sub check_literal
 	my @found;
 
 	$s =~ s/\\"/"/g;
+	# statement templates (catalog.c, STATEMENT TEMPLATES): the column or
+	# status each stands for (what catalog.c expands them to is in its own
+	# literals, checked as well)
+	$s =~ s/\{[a-z]:touch(?:_cols|_vals)?\}//g;
+	$s =~ s/\{[a-z]:([a-z_]+)=now\}/$1 = NOW/g;
+	$s =~ s/\{[a-z]:('[a-z_]+')\}/$1/g;
+	$s =~ s/\{([a-z])\.([a-z_]+)(?::(?:text|tz))?\}/$1.$2/g;
+	$s =~ s/\{[a-z]:([a-z_]+)\}/$1/g;
 	# quoted SQL literals ('searching', '{a,b}') and quoted identifiers
 	$s =~ s/'(?:[^']|'')*'/ LIT /g;
 	$s =~ s/"(?:[^"]|"")*"/ IDENT /g;

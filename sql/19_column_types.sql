@@ -3,7 +3,8 @@
 -- write is an error (42804) that names the table, the column, the type found
 -- and the type expected: never a datum read as another type (an enum read
 -- as text crashed the server), never a bigint truncated.  A domain over the
--- type, or varchar for text, is read like the type.  Columns added and
+-- type, or varchar for text, is read like the type; from 2.1 on timestamp
+-- where timestamptz is expected too, as UTC (how Prisma writes it).  Columns added and
 -- dropped again change nothing, take_events included (its row type then
 -- has a dropped column the statement does not return).
 \i sql/include/tables.sql
@@ -70,25 +71,25 @@ CREATE TABLE columns (tab text, col text, wrong text);
 INSERT INTO columns VALUES
 	('orders', 'id', 'text'), ('orders', 'trucks_filled', 'bigint'),
 	('orders', 'trucks_needed', 'numeric'), ('orders', 'status', 'name'),
-	('orders', 'updated_at', 'timestamp'),
+	('orders', 'updated_at', 'date'),
 	('truck_requests', 'id', 'text'), ('truck_requests', 'order_id', 'text'),
 	('truck_requests', 'vehicle_type', 'name'), ('truck_requests', 'status', 'char'),
 	('truck_requests', 'assigned_transporter_id', 'text'),
 	('truck_requests', 'assigned_vehicle_id', 'text'),
 	('truck_requests', 'assigned_driver_id', 'text'),
-	('truck_requests', 'assigned_at', 'timestamp'),
-	('truck_requests', 'expires_at', 'timestamp'),
+	('truck_requests', 'assigned_at', 'date'),
+	('truck_requests', 'expires_at', 'date'),
 	('truck_requests', 'updated_at', 'date'),
 	('vehicles', 'id', 'text'), ('vehicles', 'transporter_id', 'text'),
 	('vehicles', 'vehicle_type', 'integer'), ('vehicles', 'status', 'name'),
-	('vehicles', 'updated_at', 'timestamp'),
+	('vehicles', 'updated_at', 'date'),
 	('drivers', 'id', 'text'), ('drivers', 'transporter_id', 'text'),
-	('drivers', 'status', 'bytea'), ('drivers', 'updated_at', 'timestamp'),
+	('drivers', 'status', 'bytea'), ('drivers', 'updated_at', 'date'),
 	('assignments', 'id', 'text'), ('assignments', 'trip_id', 'text'),
 	('assignments', 'truck_request_id', 'text'), ('assignments', 'order_id', 'text'),
 	('assignments', 'transporter_id', 'text'), ('assignments', 'vehicle_id', 'text'),
 	('assignments', 'driver_id', 'text'), ('assignments', 'status', 'name'),
-	('assignments', 'updated_at', 'timestamp'),
+	('assignments', 'updated_at', 'date'),
 	('events', 'id', 'integer'), ('events', 'event_type', 'name'),
 	('events', 'order_id', 'text'), ('events', 'request_id', 'text'),
 	('events', 'assignment_id', 'text'), ('events', 'transporter_id', 'text'),

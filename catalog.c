@@ -43,6 +43,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
@@ -374,10 +375,21 @@ ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
 	b->ncols = ta_read_pairs(k, "columns", columns, ta_kind_columns[k], true,
 							 b->col, b->att);
 	for (i = 0; i < b->ncols; i++)
+	{
 		if (b->att[i] == NULL && strcmp(b->col[i], "created_at") != 0 &&
 			strcmp(b->col[i], "updated_at") != 0)
 			ta_binding_error(k, "columns",
 							 psprintf("\"%s\" must name a column", b->col[i]));
+		if (b->att[i] != NULL && OidIsValid(relid) &&
+			get_attnum(relid, b->att[i]) == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation %s does not exist",
+							b->att[i], ta_relation_name(relid)),
+					 errdetail("truck_accept binds it as \"%s\" of %s.",
+							   b->col[i], ta_kinds[k]),
+					 errhint("Rename the column back, or record the table again with truck_accept.bind().")));
+	}
 
 	n = ta_read_pairs(k, "statuses", statuses, ta_kind_statuses[k], false,
 					  keys, labels);
@@ -1144,6 +1156,109 @@ create_tables(PG_FUNCTION_ARGS)
 		if (SPI_execute(psprintf(ta_table_ddl[i], qschema), false, 0) != SPI_OK_UTILITY)
 			elog(ERROR, "SPI_execute failed for \"%s\"", ta_table_ddl[i]);
 	ta_record_tables(catalog, nspid);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(record_table);
+
+/*
+ * record_table(kind text, relid regclass, columns jsonb, statuses jsonb):
+ * record one table of the caller's in the catalog, with its binding (see
+ * BINDINGS), as the owner of the catalog: the caller need not be able to
+ * write the catalog, only to own the table.  bind() records an
+ * application's tables with it, after checking them; it also records them
+ * again after DROP EXTENSION and CREATE EXTENSION.  A kind already recorded
+ * is an error; the binding is checked at the next call of a function.
+ */
+Datum
+record_table(PG_FUNCTION_ARGS)
+{
+	Oid			catalog = get_relname_relid(TA_CATALOG, get_func_namespace(fcinfo->flinfo->fn_oid));
+	char	   *kind;
+	Oid			relid;
+	char		relkind;
+	HeapTuple	tup;
+	Oid			owner;
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			argtypes[4] = {TEXTOID, REGCLASSOID, JSONBOID, JSONBOID};
+	Datum		values[4];
+	char	   *sql;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("argument \"%s\" must not be null",
+							(const char *[]) {"kind", "relid", "columns", "statuses"}[i])));
+	kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	relid = PG_GETARG_OID(1);
+	if (!OidIsValid(catalog) || get_relname_relid("bound_tables", get_func_namespace(fcinfo->flinfo->fn_oid)) != catalog)
+		elog(ERROR, "the catalog of truck_accept does not exist");
+	if (ta_kind_index(kind, strlen(kind)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a kind of table of truck_accept", kind),
+				 errhint("The kinds are orders, truck_requests, vehicles, drivers, assignments and events.")));
+	relkind = get_rel_relkind(relid);
+	if (relkind != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not an ordinary table", ta_relation_name(relid)),
+				 errdetail("truck_accept works on ordinary tables only.")));
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s to record it for truck_accept",
+						ta_relation_name(relid))));
+
+	/* one caller at a time: the next one finds the kind recorded */
+	LockRelationOid(catalog, ShareRowExclusiveLock);
+	sql = psprintf("INSERT INTO %s (kind, relid, columns, statuses) VALUES ($1, $2, $3, $4)",
+				   ta_relation_name(catalog));
+	for (i = 0; i < 4; i++)
+		values[i] = PG_GETARG_DATUM(i);
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(catalog));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", catalog);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_execute_with_args(psprintf("SELECT 1 FROM %s WHERE kind OPERATOR(pg_catalog.=) $1",
+										   ta_relation_name(catalog)),
+								  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the catalog of truck_accept");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("truck_accept already has a table of kind \"%s\"", kind),
+					 errhint("To record another, DELETE its row from %s first.",
+							 ta_relation_name(catalog))));
+		if (SPI_execute_with_args(sql, 4, argtypes, values, NULL, false, 0)
+			!= SPI_OK_INSERT)
+			elog(ERROR, "could not record table \"%s\" of truck_accept", kind);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

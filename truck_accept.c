@@ -268,8 +268,8 @@ static TaStatement ta_read_own_assignment = {
 	" ins AS (" \
 	" INSERT INTO {assignments}" \
 	" ({a:id}, {a:trip_id}, {a:truck_request_id}, {a:order_id}, {a:transporter_id}," \
-	" {a:vehicle_id}, {a:driver_id}{a:touch_cols})" \
-	" VALUES ($8, $9, $1, $5, $2, $3, $4{a:touch_vals}) RETURNING 1)"
+	" {a:vehicle_id}, {a:driver_id}, {a:status}{a:touch_cols})" \
+	" VALUES ($8, $9, $1, $5, $2, $3, $4, {a:'active'}{a:touch_vals}) RETURNING 1)"
 
 #define TA_WRITES_BY_ID TA_WRITES("", "", "", "")
 #define TA_WRITES_BY_TID \

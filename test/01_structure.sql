@@ -17,7 +17,7 @@ SELECT has_schema('truck_accept', 'schema truck_accept exists');
 SELECT has_extension('truck_accept', 'truck_accept',
 	'extension truck_accept is installed in schema truck_accept');
 SELECT is((SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
-	'2.0', 'extension version is 2.0 (the default_version)');
+	'2.1', 'extension version is 2.1 (the default_version)');
 SELECT is((SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
 	false, 'extension is not relocatable');
 
@@ -400,14 +400,20 @@ SELECT results_eq(
 -- Privileges: nothing for PUBLIC
 -- ---------------------------------------------------------------------------
 -- In the extension's schema PUBLIC may call only the audit (which reads the
--- tables with the caller's own rights) and read only the catalog.
+-- tables with the caller's own rights) and what it and bind() are made of
+-- (they read the catalogs, and change only their caller's own tables), and
+-- read only the catalog.
 SELECT results_eq(
 	$$SELECT p.proname::text COLLATE "default", x.privilege_type::text COLLATE "default"
 	    FROM pg_catalog.pg_proc p,
 	         pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) x
 	   WHERE p.pronamespace = 'truck_accept'::regnamespace AND x.grantee = 0 ORDER BY 1$$,
-	$$VALUES ('check_invariants', 'EXECUTE')$$,
-	'PUBLIC may execute only check_invariants in schema truck_accept');
+	$$VALUES ('bind_check_inserts', 'EXECUTE'), ('bind_check_table', 'EXECUTE'),
+	         ('bind_columns', 'EXECUTE'), ('bind_events', 'EXECUTE'),
+	         ('bind_missing_invariants', 'EXECUTE'), ('bind_no_drivers', 'EXECUTE'),
+	         ('bind_statuses', 'EXECUTE'), ('bound_relation', 'EXECUTE'),
+	         ('check_invariants', 'EXECUTE')$$,
+	'PUBLIC may execute only check_invariants and bind()''s steps in schema truck_accept');
 SELECT results_eq(
 	$$SELECT c.relname::text COLLATE "default", x.privilege_type::text COLLATE "default"
 	    FROM pg_catalog.pg_class c,

@@ -38,11 +38,14 @@ SELECT is_empty('SELECT * FROM truck_accept.invariant_violations',
 SELECT functions_are('truck_accept',
 	ARRAY['accept_truck_request', 'accept_any_truck_request', 'release_truck_request',
 	      'cancel_order', 'expire_truck_requests', 'complete_assignment', 'take_events',
-	      'create_tables', 'create_api', 'check_invariants', 'bound_tables_changed'],
-	'schema truck_accept has exactly the seven API functions, create_tables, create_api, the audit and the catalog''s trigger');
+	      'create_tables', 'create_api', 'check_invariants', 'bound_tables_changed',
+	      'bind', 'record_table', 'bound_relation', 'bind_check_table', 'bind_columns',
+	      'bind_statuses', 'bind_check_inserts', 'bind_events', 'bind_no_drivers',
+	      'bind_missing_invariants'],
+	'schema truck_accept has exactly the seven API functions, create_tables, create_api, bind and its steps, record_table, the audit and its step, and the catalog''s trigger');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_proc WHERE pronamespace = 'truck_accept'::regnamespace),
-	11, 'none of the eleven functions is overloaded');
+	21, 'none of the twenty-one functions is overloaded');
 
 SELECT has_composite('truck_accept', 'accept_any_result', 'composite type accept_any_result exists');
 SELECT results_eq(

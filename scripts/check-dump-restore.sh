@@ -21,6 +21,10 @@
 #  4. An EXECUTE-only API (create_api) owned by the tables' owner: after a
 #     plain and a custom-format round trip its application role still wins
 #     through the wrappers and still cannot read the tables.
+#  5. An application's own tables in Prisma's shape (sql/include/
+#     prisma_schema.sql) recorded with bind(): after a plain and a
+#     custom-format round trip the bindings are the same, every row too, and
+#     the functions work at once, writing the application's spellings.
 source "$(dirname "$0")/lib.sh"
 
 ta_ensure_deps
@@ -232,6 +236,58 @@ for db in dump_api_plain dump_api_custom; do
 			count(*) FILTER (WHERE pg_get_userbyid(p.proowner) = 'dump_owner') || ' ' ||
 			count(*) FILTER (WHERE p.proconfig = '{\"search_path=pg_catalog, pg_temp\"}')
 			FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace")"
+done
+
+# 5. bind() on an application's own tables in Prisma's shape
+sql -c "CREATE DATABASE dump_bound"
+PGOPTIONS="-c client_min_messages=warning" sql -d dump_bound >/dev/null <<-SQL
+	CREATE EXTENSION truck_accept;
+	\\i $TA_ROOT/sql/include/prisma_schema.sql
+	SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
+		naming => 'camelCase', add_invariants => true);
+	INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt")
+	SELECT md5('o' || n)::uuid, 2, now() FROM generate_series(1, 10) n;
+	INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt")
+	SELECT md5('r' || n || '-' || k)::uuid, md5('o' || n)::uuid, 'open_17ft', now()
+	FROM generate_series(1, 10) n, generate_series(1, 3) k;
+	INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "updatedAt")
+	SELECT md5('v' || t)::uuid, md5('t' || t)::uuid, 'open_17ft', now() FROM generate_series(1, 20) t;
+	SELECT count(*) FROM (
+		SELECT truck_accept.accept_truck_request(md5('r' || (1 + (t - 1) / 2) || '-' || (1 + (t - 1) % 2))::uuid,
+			md5('t' || t)::uuid, md5('v' || t)::uuid)
+		FROM generate_series(1, 15) t) x;
+	SELECT count(*) FROM truck_accept.take_events(3);
+SQL
+bound_state() {
+	sql -d "$1" <<-SQL
+	SELECT 'bindings ' || md5(string_agg(kind || relid::text || columns::text || statuses::text, ',' ORDER BY kind))
+	FROM truck_accept.bound_tables;
+	SELECT 'rows ' || md5(concat_ws('|',
+		(SELECT string_agg(to_jsonb(o)::text, ',' ORDER BY o."id") FROM "Order" o),
+		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY r."id") FROM "TruckRequest" r),
+		(SELECT string_agg(to_jsonb(v)::text, ',' ORDER BY v."id") FROM "Vehicle" v),
+		(SELECT string_agg(to_jsonb(a)::text, ',' ORDER BY a."id") FROM "Assignment" a),
+		(SELECT string_agg(to_jsonb(e)::text, ',' ORDER BY e.id) FROM public.truck_accept_events e)));
+	SQL
+}
+bound_before=$(bound_state dump_bound)
+pg_dump -d dump_bound -f "$work/dump_bound.sql"
+pg_dump -d dump_bound -Fc -f "$work/dump_bound.dump"
+sql -c "CREATE DATABASE dump_bound_plain" -c "CREATE DATABASE dump_bound_custom"
+psql -X -q -v ON_ERROR_STOP=1 -d dump_bound_plain -f "$work/dump_bound.sql" >"$work/plain.log" 2>&1 ||
+	fail "bound tables: psql -f of the plain dump: $(grep -m3 ERROR "$work/plain.log")"
+pg_restore --exit-on-error -d dump_bound_custom "$work/dump_bound.dump" >"$work/custom.log" 2>&1 ||
+	fail "bound tables: pg_restore: $(grep -m3 error "$work/custom.log")"
+for db in dump_bound_plain dump_bound_custom; do
+	check "bound tables, $db: the bindings and every row are restored" "$bound_before" "$(bound_state "$db")"
+	check "bound tables, $db: accept wins at once and writes the application's spellings" \
+		"accepted ASSIGNED ON_TRIP ACTIVE" \
+		"$(sql -d "$db" -c "SELECT outcome FROM truck_accept.accept_truck_request(md5('r9-3')::uuid, md5('t20')::uuid, md5('v20')::uuid)" \
+			-c "SELECT (SELECT r.status FROM \"TruckRequest\" r WHERE r.id = md5('r9-3')::uuid)
+			|| ' ' || (SELECT v.status FROM \"Vehicle\" v WHERE v.id = md5('v20')::uuid)
+			|| ' ' || (SELECT a.status FROM \"Assignment\" a WHERE a.\"truckRequestId\" = md5('r9-3')::uuid)" | tr '\n' ' ' | sed 's/ $//')"
+	check "bound tables, $db: take_events hands out the undelivered events, the audit is empty" "13 0" \
+		"$(sql -d "$db" -c "SELECT (SELECT count(*) FROM truck_accept.take_events(100)) || ' ' || (SELECT count(*) FROM truck_accept.invariant_violations)")"
 done
 
 if [ "$status" -eq 0 ]; then

@@ -34,6 +34,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
@@ -299,7 +300,7 @@ ta_binding_error(int k, const char *field, const char *msg)
 			 errmsg("the binding of \"%s\" in the catalog of truck_accept is not valid",
 					ta_kinds[k]),
 			 errdetail("Its %s: %s.", field, msg),
-			 errhint("Record the table again with truck_accept.bind(), which checks it.")));
+			 errhint("Correct the binding: bind() and record_table() check one before they record it.")));
 }
 
 /*
@@ -388,24 +389,51 @@ ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
 							b->att[i], ta_relation_name(relid)),
 					 errdetail("truck_accept binds it as \"%s\" of %s.",
 							   b->col[i], ta_kinds[k]),
-					 errhint("Rename the column back, or record the table again with truck_accept.bind().")));
+					 errhint("Rename the column back, or record the table again: DELETE its row from the catalog (as its owner), then call truck_accept.record_table().")));
+	}
+	for (i = 0; i < TA_MAX_BOUND && ta_kind_columns[k][i] != NULL; i++)
+	{
+		const char *att = ta_column_att_of(b, ta_kind_columns[k][i]);
+		int			j;
+
+		for (j = 0; att != NULL && j < i; j++)
+		{
+			const char *other = ta_column_att_of(b, ta_kind_columns[k][j]);
+
+			if (other != NULL && strcmp(att, other) == 0)
+				ta_binding_error(k, "columns",
+								 psprintf("\"%s\" and \"%s\" are both column \"%s\"",
+										  ta_kind_columns[k][j], ta_kind_columns[k][i], att));
+		}
 	}
 
 	n = ta_read_pairs(k, "statuses", statuses, ta_kind_statuses[k], false,
 					  keys, labels);
 	for (i = 0; i < TA_MAX_BOUND && ta_kind_statuses[k][i] != NULL; i++)
 	{
+		bool		found = false;
 		int			j;
 
 		b->val[i] = (char *) ta_kind_statuses[k][i];
 		b->label[i] = b->val[i];
 		for (j = 0; j < n; j++)
 			if (strcmp(keys[j], b->val[i]) == 0)
+			{
 				b->label[i] = labels[j];
-		if (n > 0 && b->label[i] == b->val[i] &&
-			ta_name_index((const char *const *) keys, b->val[i]) < 0)
+				found = true;
+			}
+		if (n > 0 && !found)
 			ta_binding_error(k, "statuses",
 							 psprintf("status \"%s\" has no value", b->val[i]));
+		if (strlen(b->label[i]) >= TA_STATUS_LEN)
+			ta_binding_error(k, "statuses",
+							 psprintf("the value of status \"%s\" is longer than %d bytes",
+									  b->val[i], TA_STATUS_LEN - 1));
+		for (j = 0; j < i; j++)
+			if (strcmp(b->label[j], b->label[i]) == 0)
+				ta_binding_error(k, "statuses",
+								 psprintf("statuses \"%s\" and \"%s\" have the same value",
+										  b->val[j], b->val[i]));
 	}
 	b->nvals = i;
 
@@ -426,7 +454,7 @@ ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
 								format_type_be(b->status_type), b->label[i]),
 						 errdetail("truck_accept writes it as status \"%s\" of %s.",
 								   b->val[i], ta_relation_name(relid)),
-						 errhint("Add the value with ALTER TYPE ... ADD VALUE, or record the table again with truck_accept.bind().")));
+						 errhint("Rename the value back with ALTER TYPE ... RENAME VALUE, or record the table again: DELETE its row from the catalog (as its owner), then call truck_accept.record_table().")));
 			b->label_oid[i] = ((Form_pg_enum) GETSTRUCT(tup))->oid;
 			ReleaseSysCache(tup);
 		}
@@ -439,11 +467,14 @@ ta_binding_signature(StringInfo sig, const char *name, const TaBinding *b)
 {
 	int			i;
 
-	appendStringInfo(sig, "%s|%u|", name, b->status_type);
+	/* every part quoted, so that two bindings never print the same */
+	appendStringInfo(sig, "%s %u", quote_literal_cstr(name), b->status_type);
 	for (i = 0; i < b->ncols; i++)
-		appendStringInfo(sig, "%s=%s,", b->col[i], b->att[i] ? b->att[i] : "");
+		appendStringInfo(sig, " %s=%s", quote_literal_cstr(b->col[i]),
+						 b->att[i] ? quote_literal_cstr(b->att[i]) : "NULL");
 	for (i = 0; i < b->nvals; i++)
-		appendStringInfo(sig, "%s=%s,", b->val[i], b->label[i]);
+		appendStringInfo(sig, " %s=%s", quote_literal_cstr(b->val[i]),
+						 quote_literal_cstr(b->label[i]));
 	appendStringInfoChar(sig, ';');
 }
 
@@ -579,7 +610,10 @@ ta_tables_invalidate(Oid relid)
 			ta_tables_valid = false;
 }
 
-/* Syscache invalidation of pg_namespace: a schema was renamed, say. */
+/*
+ * Syscache invalidation of pg_namespace (a schema was renamed, say) or of
+ * pg_enum (a value of a bound status renamed): resolve again.
+ */
 void
 ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
 {
@@ -605,9 +639,9 @@ ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
  *						without time zone holds UTC, as Prisma writes it)
  *	 {r:assigned_at=now}	"column" = the time now, in the column's type
  *	 {o:touch}			", updated_at = now" if the table keeps it
- *	 {a:touch_cols}, {a:touch_vals}	in an INSERT of a bound table:
- *						", created_at, updated_at" and their values, for
- *						those it keeps (unbound tables: their defaults)
+ *	 {a:touch_cols}, {a:touch_vals}	in an INSERT: ", created_at,
+ *						updated_at" and the time now, for those the table
+ *						keeps without a default (Prisma's "updatedAt")
  *
  * Braces inside quoted literals, or around anything else (an array
  * literal), stay as they are.
@@ -652,6 +686,28 @@ ta_append_now(StringInfo buf, int k, const char *col)
 		appendStringInfoString(buf, "pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now())");
 	else
 		appendStringInfoString(buf, "pg_catalog.now()");
+}
+
+/*
+ * Must an INSERT into kind k's table give column col a value?  If the table
+ * keeps it and has no default for it (Prisma's "updatedAt"); a default (a
+ * table of create_tables(), Prisma's "createdAt") fills it.
+ */
+static bool
+ta_att_needs_value(int k, const char *col)
+{
+	const char *att = ta_column_att_of(&ta_bindings[k], col);
+	HeapTuple	tup;
+	bool		needs;
+
+	if (att == NULL || !OidIsValid(ta_tables_relid[k]))
+		return false;
+	tup = SearchSysCacheAttName(ta_tables_relid[k], att);
+	if (!HeapTupleIsValid(tup))
+		return false;
+	needs = !((Form_pg_attribute) GETSTRUCT(tup))->atthasdef;
+	ReleaseSysCache(tup);
+	return needs;
 }
 
 /* Status "val" of kind k as a literal of the status column's type. */
@@ -715,8 +771,8 @@ ta_expand_column(StringInfo buf, char alias, int k, const char *spec)
 			ta_append_status(buf, k, b->val[i]);
 			appendStringInfo(buf, " THEN %s", quote_literal_cstr(b->val[i]));
 		}
-		/* format() prints any other value by its type's output function */
-		appendStringInfo(buf, " ELSE pg_catalog.format('%%s'::pg_catalog.text, %s) END", ref);
+		/* any other value: "?" and the value, as ta_status_text() reads it */
+		appendStringInfo(buf, " ELSE pg_catalog.format('?%%s'::pg_catalog.text, %s) END", ref);
 	}
 	else
 		elog(ERROR, "unknown column form \"%s\"", spec);
@@ -754,9 +810,9 @@ ta_expand_bare(StringInfo buf, int k, const char *spec)
 	}
 	else if (strcmp(spec, "touch_cols") == 0 || strcmp(spec, "touch_vals") == 0)
 	{
-		for (i = 0; b->ncols > 0 && i < (int) lengthof(stamps); i++)
+		for (i = 0; i < (int) lengthof(stamps); i++)
 		{
-			if (ta_column_att_of(b, stamps[i]) == NULL)
+			if (!ta_att_needs_value(k, stamps[i]))
 				continue;
 			appendStringInfoString(buf, ", ");
 			if (spec[6] == 'c')
@@ -813,16 +869,19 @@ ta_statement_sql(const char *template)
 /*
  * A status of kind "kind" as the value of a statement's parameter: its
  * value in the table, of the status column's type (ta_status_param_type).
+ * *isnull: a status the binding does not know (one of the application's
+ * own, "?DRAFT"), which a statement then leaves as it is.
  */
 Datum
-ta_status_param(const char *kind, const char *val)
+ta_status_param(const char *kind, const char *val, bool *isnull)
 {
 	int			k = ta_kind_index(kind, strlen(kind));
 	const TaBinding *b = &ta_bindings[k];
 	int			i = ta_name_index((const char *const *) b->val, val);
 
+	*isnull = i < 0;
 	if (i < 0)
-		elog(ERROR, "unknown status \"%s\" of kind \"%s\"", val, kind);
+		return (Datum) 0;
 	if (b->status_typname != NULL)
 		return ObjectIdGetDatum(b->label_oid[i]);
 	return CStringGetTextDatum(b->label[i]);
@@ -839,7 +898,9 @@ ta_status_param_type(const char *kind)
 /*
  * A status read from kind's table (a datum of type typid: text, varchar or
  * the enum) as the extension's status, into buf.  A value the binding does
- * not map is copied as the table spells it, and matches none.
+ * not map (DRAFT, say) comes back as "?DRAFT": it matches none of the
+ * extension's statuses, even one it happens to spell.  (Only for kinds
+ * whose statuses are bound: ta_status_plain() kinds are read as they are.)
  */
 void
 ta_status_text(const char *kind, Datum d, Oid typid, char *buf)
@@ -862,18 +923,19 @@ ta_status_text(const char *kind, Datum d, Oid typid, char *buf)
 		tup = SearchSysCache1(ENUMOID, ObjectIdGetDatum(label_oid));
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for enum %u", label_oid);
-		strlcpy(buf, NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel),
-				TA_STATUS_LEN);
+		snprintf(buf, TA_STATUS_LEN, "?%s",
+				 NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
 		ReleaseSysCache(tup);
 		return;
 	}
-	text_to_cstring_buffer(DatumGetTextPP(d), buf, TA_STATUS_LEN);
+	text_to_cstring_buffer(DatumGetTextPP(d), buf + 1, TA_STATUS_LEN - 1);
 	for (i = 0; i < b->nvals; i++)
-		if (strcmp(buf, b->label[i]) == 0)
+		if (strcmp(buf + 1, b->label[i]) == 0)
 		{
 			strlcpy(buf, b->val[i], TA_STATUS_LEN);
 			return;
 		}
+	buf[0] = '?';
 }
 
 /* The table's column that plays "col" of kind; NULL if it keeps none. */
@@ -1162,70 +1224,39 @@ create_tables(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(record_table);
 
-/*
- * record_table(kind text, relid regclass, columns jsonb, statuses jsonb):
- * record one table of the caller's in the catalog, with its binding (see
- * BINDINGS), as the owner of the catalog: the caller need not be able to
- * write the catalog, only to own the table.  bind() records an
- * application's tables with it, after checking them; it also records them
- * again after DROP EXTENSION and CREATE EXTENSION.  A kind already recorded
- * is an error; the binding is checked at the next call of a function.
- */
-Datum
-record_table(PG_FUNCTION_ARGS)
+/* An error unless the current user has the privileges of relid's owner. */
+static void
+ta_require_owner(Oid relid, const char *what)
 {
-	Oid			catalog = get_relname_relid(TA_CATALOG, get_func_namespace(fcinfo->flinfo->fn_oid));
-	char	   *kind;
-	Oid			relid;
-	char		relkind;
-	HeapTuple	tup;
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Oid			owner;
-	Oid			save_userid;
-	int			save_sec_context;
-	Oid			argtypes[4] = {TEXTOID, REGCLASSOID, JSONBOID, JSONBOID};
-	Datum		values[4];
-	char	   *sql;
-	int			i;
 
-	for (i = 0; i < 4; i++)
-		if (PG_ARGISNULL(i))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("argument \"%s\" must not be null",
-							(const char *[]) {"kind", "relid", "columns", "statuses"}[i])));
-	kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	relid = PG_GETARG_OID(1);
-	if (!OidIsValid(catalog) || get_relname_relid("bound_tables", get_func_namespace(fcinfo->flinfo->fn_oid)) != catalog)
-		elog(ERROR, "the catalog of truck_accept does not exist");
-	if (ta_kind_index(kind, strlen(kind)) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"%s\" is not a kind of table of truck_accept", kind),
-				 errhint("The kinds are orders, truck_requests, vehicles, drivers, assignments and events.")));
-	relkind = get_rel_relkind(relid);
-	if (relkind != RELKIND_RELATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not an ordinary table", ta_relation_name(relid)),
-				 errdetail("truck_accept works on ordinary tables only.")));
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
+		return;					/* dropped meanwhile: nobody's */
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
 	if (!has_privs_of_role(GetUserId(), owner))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s to record it for truck_accept",
-						ta_relation_name(relid))));
+				 errmsg("must be owner of table %s to record %s for truck_accept",
+						ta_relation_name(relid), what),
+				 errdetail("The functions run the triggers and policies of every recorded table, so one owner's tables must not be mixed with another's.")));
+}
 
-	/* one caller at a time: the next one finds the kind recorded */
-	LockRelationOid(catalog, ShareRowExclusiveLock);
-	sql = psprintf("INSERT INTO %s (kind, relid, columns, statuses) VALUES ($1, $2, $3, $4)",
-				   ta_relation_name(catalog));
+/* The row of kind in the catalog, as its owner: one fixed statement. */
+static void
+ta_insert_catalog_row(Oid catalog, FunctionCallInfo fcinfo)
+{
+	Oid			argtypes[4] = {TEXTOID, REGCLASSOID, JSONBOID, JSONBOID};
+	Datum		values[4];
+	HeapTuple	tup;
+	Oid			owner;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			i;
+
 	for (i = 0; i < 4; i++)
 		values[i] = PG_GETARG_DATUM(i);
-
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(catalog));
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for relation %u", catalog);
@@ -1240,19 +1271,10 @@ record_table(PG_FUNCTION_ARGS)
 						   SECURITY_RESTRICTED_OPERATION);
 	PG_TRY();
 	{
-		if (SPI_execute_with_args(psprintf("SELECT 1 FROM %s WHERE kind OPERATOR(pg_catalog.=) $1",
+		if (SPI_execute_with_args(psprintf("INSERT INTO %s (kind, relid, columns, statuses) VALUES ($1, $2, $3, $4)",
 										   ta_relation_name(catalog)),
-								  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not read the catalog of truck_accept");
-		if (SPI_processed > 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("truck_accept already has a table of kind \"%s\"", kind),
-					 errhint("To record another, DELETE its row from %s first.",
-							 ta_relation_name(catalog))));
-		if (SPI_execute_with_args(sql, 4, argtypes, values, NULL, false, 0)
-			!= SPI_OK_INSERT)
-			elog(ERROR, "could not record table \"%s\" of truck_accept", kind);
+								  4, argtypes, values, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not record a table of truck_accept");
 	}
 	PG_FINALLY();
 	{
@@ -1260,5 +1282,85 @@ record_table(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	SPI_finish();
+}
+
+/*
+ * record_table(kind text, relid regclass, columns jsonb, statuses jsonb):
+ * record one table of the caller's in the catalog, with its binding (see
+ * BINDINGS), as the owner of the catalog: the caller need not be able to
+ * write the catalog, only to own the table (and the tables recorded
+ * already).  bind() records an application's tables with it, after checking
+ * them; it also records them again after DROP EXTENSION and CREATE
+ * EXTENSION.  The binding is checked here as every call will read it; a
+ * kind already recorded is an error.
+ */
+Datum
+record_table(PG_FUNCTION_ARGS)
+{
+	Oid			catalog = get_relname_relid(TA_CATALOG, get_func_namespace(fcinfo->flinfo->fn_oid));
+	static const char *const argnames[] = {"kind", "relid", "columns", "statuses"};
+	Oid			relids[TA_NKINDS];
+	char	   *kind;
+	Oid			relid;
+	HeapTuple	tup;
+	Form_pg_class form;
+	TaBinding	binding;
+	int			i;
+	int			k;
+
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("argument \"%s\" must not be null", argnames[i])));
+	if (!OidIsValid(catalog))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the catalog %s of truck_accept does not exist", TA_CATALOG),
+				 errhint("Reinstall the extension: DROP EXTENSION truck_accept; CREATE EXTENSION truck_accept;")));
+	kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	relid = PG_GETARG_OID(1);
+	k = ta_kind_index(kind, strlen(kind));
+	if (k < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a kind of table of truck_accept", kind),
+				 errhint("The kinds are orders, truck_requests, vehicles, drivers, assignments and events.")));
+
+	/* the table stays what it is until the catalog row is in */
+	LockRelationOid(relid, AccessShareLock);
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	form = (Form_pg_class) GETSTRUCT(tup);
+	if (form->relkind != RELKIND_RELATION || form->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("relation %s is not an ordinary permanent table", ta_relation_name(relid)),
+				 errdetail("truck_accept works on ordinary tables that every session sees.")));
+	ReleaseSysCache(tup);
+	ta_require_owner(relid, "it");
+
+	/* one caller at a time: the next one finds the kind recorded */
+	LockRelationOid(catalog, ShareRowExclusiveLock);
+	ta_scan_catalog(catalog, relids, NULL, NULL);
+	if (OidIsValid(relids[k]))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("truck_accept already has a table of kind \"%s\"", kind),
+				 errdetail("The catalog %s records %s.", ta_relation_name(catalog),
+						   ta_relation_name(relids[k])),
+				 errhint("To record another, DELETE its row from %s (as its owner) first.",
+						 ta_relation_name(catalog))));
+	for (i = 0; i < TA_NKINDS; i++)
+		if (OidIsValid(relids[i]))
+			ta_require_owner(relids[i], psprintf("a table next to it"));
+
+	/* the binding, checked as the functions will read it */
+	ta_read_binding(k, relid, PG_GETARG_JSONB_P(2), PG_GETARG_JSONB_P(3), &binding);
+
+	ta_insert_catalog_row(catalog, fcinfo);
 	PG_RETURN_VOID();
 }

@@ -163,7 +163,7 @@ static TaStatement rel_writes = {
 	" WHERE {d.id} OPERATOR(pg_catalog.=) $4 RETURNING 1),"
 	" ord AS ("
 	" UPDATE ONLY {orders} o"
-	" SET {o:trucks_filled} = $6, {o:status} = $7{o:touch}"
+	" SET {o:trucks_filled} = $6, {o:status} = COALESCE($7, {o.status}){o:touch}"
 	" WHERE {o.id} OPERATOR(pg_catalog.=) $5 RETURNING 1),"
 	" ev AS ("
 	" INSERT INTO {events}"
@@ -293,10 +293,12 @@ lc_release_assignment(LcRelease *release, Oid fn_oid)
 	args[3] = UUIDPGetDatum(&driver_id);
 	args[4] = UUIDPGetDatum(&release->order.id);
 	args[5] = Int32GetDatum(release->order.trucks_filled);
-	args[6] = ta_status_param("orders", release->order.status);
 	args[7] = UUIDPGetDatum(&release->transporter_id);
 	args[8] = CStringGetTextDatum(payload);
 	memset(arg_nulls, ' ', sizeof(arg_nulls));
+	args[6] = ta_status_param("orders", release->order.status, &isnull);
+	if (isnull)
+		arg_nulls[6] = 'n';		/* the application's own status: kept */
 	if (!has_driver)
 		arg_nulls[3] = 'n';
 	ta_exec(&rel_writes, fn_oid, args, arg_nulls);

@@ -38,13 +38,16 @@ ta_order_from_row(TaOrder *order, const TaRow *row)
 						   TA_STATUS_LEN);
 }
 
+/*
+ * Closed: anything but searching or partially_filled (cancelled, expired,
+ * completed, fully_filled, or a status of the application's own that a
+ * binding does not map, such as "?DRAFT"), or full.
+ */
 bool
 ta_order_is_closed(const TaOrder *order)
 {
-	return strcmp(order->status, "cancelled") == 0 ||
-		strcmp(order->status, "expired") == 0 ||
-		strcmp(order->status, "completed") == 0 ||
-		strcmp(order->status, "fully_filled") == 0 ||
+	return (strcmp(order->status, "searching") != 0 &&
+			strcmp(order->status, "partially_filled") != 0) ||
 		order->trucks_filled >= order->trucks_needed;
 }
 

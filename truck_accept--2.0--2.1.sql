@@ -64,7 +64,13 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
-	IF b.columns OPERATOR(pg_catalog.=) '{}'::jsonb AND b.statuses OPERATOR(pg_catalog.=) '{}'::jsonb THEN
+	-- the table itself: the extension's names, statuses in a text column
+	IF b.columns OPERATOR(pg_catalog.=) '{}'::jsonb AND b.statuses OPERATOR(pg_catalog.=) '{}'::jsonb
+		AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t
+				ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+			WHERE a.attrelid OPERATOR(pg_catalog.=) b.relid AND a.attname OPERATOR(pg_catalog.=) 'status'
+			  AND COALESCE(NULLIF(t.typbasetype, 0), t.oid) OPERATOR(pg_catalog.=)
+				  ANY (ARRAY['pg_catalog.text'::regtype, 'pg_catalog.varchar'::regtype]::oid[])) THEN
 		RETURN b.relid::text;
 	END IF;
 	FOREACH c IN ARRAY cols LOOP
@@ -82,7 +88,9 @@ BEGIN
 			c := c OPERATOR(pg_catalog.||) pg_catalog.format(' WHEN %s OPERATOR(pg_catalog.=) %L THEN %L',
 				st, s.value, s.key);
 		END LOOP;
-		sel := sel OPERATOR(pg_catalog.||) (c OPERATOR(pg_catalog.||) pg_catalog.format(' ELSE %s END AS status', st));
+		-- a value the binding does not map matches none (as in the functions)
+		sel := sel OPERATOR(pg_catalog.||) (c OPERATOR(pg_catalog.||)
+			pg_catalog.format(' ELSE ''?'' OPERATOR(pg_catalog.||) %s END AS status', st));
 	END IF;
 	RETURN pg_catalog.format('(SELECT %s FROM ONLY %s t)',
 		pg_catalog.array_to_string(sel, ', '), b.relid);
@@ -271,6 +279,11 @@ BEGIN
 		statuses := statuses OPERATOR(pg_catalog.-) 'drivers';
 	END IF;
 	rels := ARRAY[orders, truck_requests, vehicles, drivers, assignments];
+	IF (SELECT pg_catalog.count(DISTINCT r) FROM pg_catalog.unnest(rels) r) OPERATOR(pg_catalog.<>) 5 THEN
+		RAISE EXCEPTION 'bind() needs five different tables'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = pg_catalog.format('Given: %s.', pg_catalog.array_to_string(rels, ', '));
+	END IF;
 	FOR i IN 1 .. 5 LOOP
 		k := kinds[i];
 		PERFORM truck_accept.bind_check_table(k, rels[i]);
@@ -331,12 +344,16 @@ AS $fn$
 DECLARE
 	c record;
 BEGIN
-	SELECT r.relkind, r.relowner INTO c FROM pg_catalog.pg_class r
+	SELECT r.relkind, r.relowner, r.relpersistence INTO c FROM pg_catalog.pg_class r
 	WHERE r.oid OPERATOR(pg_catalog.=) rel;
-	IF c.relkind OPERATOR(pg_catalog.<>) 'r' THEN
-		RAISE EXCEPTION '%, given as the table of "%", is not an ordinary table', rel, kind
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'relation with OID % does not exist', rel::oid
+			USING ERRCODE = 'undefined_table';
+	END IF;
+	IF c.relkind OPERATOR(pg_catalog.<>) 'r' OR c.relpersistence OPERATOR(pg_catalog.=) 't' THEN
+		RAISE EXCEPTION '%, given as the table of "%", is not an ordinary permanent table', rel, kind
 			USING ERRCODE = 'wrong_object_type',
-				  DETAIL = 'truck_accept works on ordinary tables only (not views, nor partitioned tables).';
+				  DETAIL = 'truck_accept works on ordinary tables that every session sees (not views, partitioned or temporary tables).';
 	END IF;
 	IF NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE') THEN
 		RAISE EXCEPTION 'must be owner of table % to bind it', rel
@@ -384,6 +401,7 @@ DECLARE
 	base regtype;
 	typtype "char";
 	ok boolean;
+	used text[] := '{}';
 BEGIN
 	IF pg_catalog.jsonb_typeof(given) OPERATOR(pg_catalog.<>) 'object' THEN
 		RAISE EXCEPTION 'columns of "%" must be a JSON object', kind
@@ -448,6 +466,12 @@ BEGIN
 					  DETAIL = pg_catalog.format('It plays "%s" of %s.%s', col, kind,
 						CASE WHEN role OPERATOR(pg_catalog.=) 'id' THEN ' This version of truck_accept works on uuid ids only.' ELSE '' END);
 		END IF;
+		IF att OPERATOR(pg_catalog.=) ANY (used) THEN
+			RAISE EXCEPTION 'column "%" of relation % cannot play two columns', att, rel
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = pg_catalog.format('It would be both "%s" and another column of %s.', col, kind);
+		END IF;
+		used := used OPERATOR(pg_catalog.||) att;
 		IF att OPERATOR(pg_catalog.<>) col THEN
 			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(col, att);
 		END IF;
@@ -521,6 +545,18 @@ BEGIN
 		END LOOP;
 	END IF;
 
+	FOR v IN SELECT r.value FROM pg_catalog.jsonb_each_text(result) r
+		GROUP BY r.value HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1 LOOP
+		RAISE EXCEPTION 'statuses of "%" map two statuses to "%"', kind, v
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Each status needs a value of its own.';
+	END LOOP;
+	FOR v IN SELECT r.value FROM pg_catalog.jsonb_each_text(result) r
+		WHERE pg_catalog.octet_length(r.value) OPERATOR(pg_catalog.=) 0
+		   OR pg_catalog.octet_length(r.value) OPERATOR(pg_catalog.>) 63 LOOP
+		RAISE EXCEPTION 'status value "%" of "%" must have 1 to 63 bytes', v, kind
+			USING ERRCODE = 'invalid_parameter_value';
+	END LOOP;
 	IF enum_type IS NOT NULL THEN
 		FOREACH v IN ARRAY wanted LOOP
 			IF COALESCE(result OPERATOR(pg_catalog.->>) v, v) OPERATOR(pg_catalog.<>) ALL (labels) THEN
@@ -696,8 +732,11 @@ BEGIN
 			WHERE x.indrelid OPERATOR(pg_catalog.=) assignments AND x.indisunique
 			  AND x.indimmediate AND x.indisvalid AND x.indnkeyatts OPERATOR(pg_catalog.=) 1
 			  AND x.indexprs IS NULL AND a.attname OPERATOR(pg_catalog.=) inv.col
-			  AND (x.indpred IS NULL
-				   OR pg_catalog.pg_get_expr(x.indpred, x.indrelid) OPERATOR(pg_catalog.=) ANY (preds))) THEN
+			  -- NULLS NOT DISTINCT (PostgreSQL 15 on) would allow one driverless trip
+			  AND (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.->>) 'indnullsnotdistinct') IS DISTINCT FROM 'true'
+			  -- a unique index on all rows, not only the active ones, would
+			  -- refuse a second trip after a release: it does not count
+			  AND pg_catalog.pg_get_expr(x.indpred, x.indrelid) OPERATOR(pg_catalog.=) ANY (preds)) THEN
 			what := pg_catalog.format('one active assignment per %s (a unique index of %s on %I where %s)',
 				inv.per, assignments, inv.col, preds[pg_catalog.array_length(preds, 1)]);
 			ddl := pg_catalog.format('CREATE UNIQUE INDEX %I ON %s (%I) WHERE %s;',
@@ -716,8 +755,12 @@ BEGIN
 		pg_catalog.format('%I OPERATOR(pg_catalog.>=) 0 AND %I OPERATOR(pg_catalog.<=) %I', filled, filled, needed)];
 	EXECUTE pg_catalog.format('ALTER TABLE pg_temp.ta_bind_probe ADD CONSTRAINT p1 CHECK (%s),'
 		' ADD CONSTRAINT p2 CHECK (%s), ADD CONSTRAINT p3 CHECK (%s)', checks[1], checks[2], checks[3]);
+	-- (PostgreSQL 18 keeps NOT NULL constraints there too: CHECKs only)
 	SELECT pg_catalog.array_agg(pg_catalog.pg_get_constraintdef(c.oid) ORDER BY c.conname) INTO preds
-	FROM pg_catalog.pg_constraint c WHERE c.conrelid OPERATOR(pg_catalog.=) 'pg_temp.ta_bind_probe'::regclass;
+	FROM pg_catalog.pg_constraint c
+	WHERE c.conrelid OPERATOR(pg_catalog.=) 'pg_temp.ta_bind_probe'::regclass
+	  AND c.contype OPERATOR(pg_catalog.=) 'c'
+	  AND c.conname OPERATOR(pg_catalog.=) ANY (ARRAY['p1', 'p2', 'p3']);
 	DROP TABLE pg_temp.ta_bind_probe;
 	SELECT pg_catalog.array_agg(pg_catalog.pg_get_constraintdef(c.oid)) INTO have
 	FROM pg_catalog.pg_constraint c
@@ -733,8 +776,11 @@ BEGIN
 END
 $fn$;
 
--- bind() and record_table() are granted on purpose, like create_tables();
--- bind()'s steps only read the catalogs and change the caller's own tables.
+-- Nobody may bind or record tables by accident: the DBA grants bind() and
+-- record_table() on purpose, like create_tables().  bind()'s steps and the
+-- audit's bound_relation() stay executable by PUBLIC: they run as their
+-- caller, read only what PUBLIC may read, and change only the caller's own
+-- tables.
 REVOKE ALL ON FUNCTION
 	truck_accept.record_table(text, regclass, jsonb, jsonb),
 	truck_accept.bind(regclass, regclass, regclass, regclass, regclass, text, jsonb, jsonb, text, boolean)

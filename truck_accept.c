@@ -367,6 +367,8 @@ _PG_init(void)
 	CacheRegisterRelcacheCallback(ta_result_cache_reset_rel, (Datum) 0);
 	/* a schema renamed changes the recorded tables' names (catalog.c) */
 	CacheRegisterSyscacheCallback(NAMESPACEOID, ta_tables_invalidate_nsp, (Datum) 0);
+	/* an enum value renamed changes a binding's statuses (catalog.c) */
+	CacheRegisterSyscacheCallback(ENUMOID, ta_tables_invalidate_nsp, (Datum) 0);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("truck_accept");
@@ -604,6 +606,7 @@ ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
 	int32		new_filled;
 	const char *new_status;
 	char	   *payload;
+	bool		isnull;
 
 	new_filled = acc->order.trucks_filled + 1;
 	new_status = ta_open_order_status(new_filled, acc->order.trucks_needed);
@@ -624,7 +627,8 @@ ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
 	args[3] = UUIDPGetDatum(&acc->driver_id);
 	args[4] = UUIDPGetDatum(&acc->order.id);
 	args[5] = Int32GetDatum(new_filled);
-	args[6] = ta_status_param("orders", new_status);
+	/* an open order's status is always one the binding knows */
+	args[6] = ta_status_param("orders", new_status, &isnull);
 	args[7] = UUIDPGetDatum(&acc->assignment_id);
 	args[8] = UUIDPGetDatum(&acc->trip_id);
 	/* 1.0 appends no event: $10 is then unused */

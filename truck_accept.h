@@ -95,7 +95,7 @@ extern void ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue);
 extern Oid	ta_table_relid(const char *kind);
 extern char *ta_statement_sql(const char *template);
 extern const char *ta_column_att(const char *kind, const char *col);
-extern Datum ta_status_param(const char *kind, const char *val);
+extern Datum ta_status_param(const char *kind, const char *val, bool *isnull);
 extern Oid	ta_status_param_type(const char *kind);
 extern bool ta_status_is_enum(const char *kind, Oid typid);
 extern bool ta_status_plain(const char *kind);

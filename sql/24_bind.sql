@@ -53,6 +53,15 @@ SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '
 SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
 	naming => 'kebab-case');
 SELECT truck_accept.bind(NULL, '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"');
+SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Vehicle"', '"Assignment"',
+	naming => 'camelCase');
+SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
+	naming => 'camelCase', columns => '{"orders": {"trucks_filled": "trucksNeeded"}}');
+SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
+	naming => 'camelCase', statuses => '{"vehicles": {"available": "AVAILABLE", "on_trip": "AVAILABLE"}}');
+CREATE TEMP TABLE "TempOrder" (LIKE "Order");
+SELECT truck_accept.bind('"TempOrder"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
+	naming => 'camelCase');
 ALTER TABLE "Assignment" ADD COLUMN "reviewedBy" text NOT NULL;
 SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
 	naming => 'camelCase');
@@ -147,12 +156,41 @@ ALTER TABLE "Order" RENAME COLUMN "trucksFilled" TO "filled";
 SELECT acc('r3', 't4', 'v4');
 ROLLBACK;
 ALTER TYPE "AssignmentStatus" RENAME VALUE 'RELEASED' TO 'DROPPED';
-\c contrib_regression_t24
 SELECT acc('r3', 't4', 'v4');
 ALTER TYPE "AssignmentStatus" RENAME VALUE 'DROPPED' TO 'RELEASED';
-\c contrib_regression_t24
 \set VERBOSITY terse
 SELECT acc('r3', 't4', 'v4') AS mended;
+
+-- A status of the application's own (DRAFT) is none of the extension's: the
+-- order is closed to accepts, and a release leaves the status as it is.
+INSERT INTO "Order" ("id", "trucksNeeded", "status", "updatedAt") VALUES (id('odraft'), 2, 'DRAFT', now());
+INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt")
+VALUES (id('rdraft'), id('odraft'), 'open_17ft', now()), (id('rdraft2'), id('odraft'), 'open_17ft', now());
+INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "updatedAt") VALUES (id('v5'), id('t5'), 'open_17ft', now());
+SELECT acc('rdraft', 't5', 'v5') AS draft;
+UPDATE "Order" SET "status" = 'SEARCHING' WHERE "id" = id('odraft');
+SELECT acc('rdraft', 't5', 'v5') AS searching_again;
+UPDATE "Order" SET "status" = 'DRAFT' WHERE "id" = id('odraft');
+SELECT outcome, order_status FROM truck_accept.release_truck_request(id('rdraft'), id('t5'));
+SELECT o."status", o."trucksFilled" FROM "Order" o WHERE o."id" = id('odraft');
+SELECT * FROM truck_accept.invariant_violations;
+
+-- record_table() checks a binding as the functions read it, and refuses
+-- what they could not use.
+DELETE FROM truck_accept.bound_tables WHERE kind = 'vehicles';
+\set VERBOSITY default
+SELECT truck_accept.record_table('vehicles', '"Vehicle"', '{"transporter_id": "transporterId",
+	"vehicle_type": "vehicleType"}', '{"available": "AVAILABLE"}');
+SELECT truck_accept.record_table('vehicles', '"Vehicle"', '{"transporter_id": "transporterId",
+	"vehicle_type": "transporterId"}', '{}');
+CREATE VIEW order_view AS SELECT * FROM "Order";
+SELECT truck_accept.record_table('vehicles', 'order_view', '{}', '{}');
+SELECT truck_accept.record_table('parcels', '"Vehicle"', '{}', '{}');
+SELECT truck_accept.record_table('vehicles', '"Vehicle"', '{"transporter_id": "transporterId",
+	"vehicle_type": "vehicleType", "created_at": "createdAt", "updated_at": "updatedAt"}',
+	'{"available": "AVAILABLE", "on_trip": "ON_TRIP"}');
+SELECT truck_accept.record_table('vehicles', '"Vehicle"', '{}', '{}');
+\set VERBOSITY terse
 
 -- Without drivers: bind() makes an empty table of the extension's shape.
 DELETE FROM truck_accept.bound_tables;

@@ -26,6 +26,9 @@
 # also on failure, every process in the namespace is killed, everything is
 # unmounted and the root is removed.
 #
+# Then, when run for every major, the Prisma kit (examples/prisma/run.sh) on
+# the host: it needs Node.js >= 20.19, which the roots do not have.
+#
 # Prints one line per major and closes with `majors: N passed, N failed`;
 # exits non-zero on any failure.  Logs: matrix-logs/ (TA_MATRIX_LOGS).
 set -euo pipefail
@@ -409,9 +412,33 @@ for ms in "${majors[@]}"; do
 	echo "$line"
 done
 
+# The Prisma kit needs Node.js >= 20.19, which no root above has: it runs
+# once more here, on the host, against the host's PostgreSQL (its own
+# throwaway cluster), and counts as one test.
+kit_line="prisma kit (host): not run"
+kit_ok=1
+if [ "$#" -eq 0 ]; then
+	log "prisma kit on the host (examples/prisma/run.sh)"
+	t0=$(date +%s)
+	rc=0
+	"$TA_ROOT/examples/prisma/run.sh" >"$LOGS/prisma-host.log" 2>&1 || rc=$?
+	version=$(sed -n 's/^==> PostgreSQL \([^ ]*\) .*/\1/p' "$LOGS/prisma-host.log" | head -n 1)
+	if [ "$rc" -eq 0 ] && grep -q '^prisma: PASS' "$LOGS/prisma-host.log"; then
+		kit_line="prisma kit (host, PostgreSQL ${version:-?}): PASS ($(( $(date +%s) - t0 )) s)"
+		tests_passed=$((tests_passed + 1))
+	else
+		kit_line="prisma kit (host): FAIL or SKIP: $(grep -E '^prisma: ' "$LOGS/prisma-host.log" | tail -n 1) (see $LOGS/prisma-host.log)"
+		tail -n 40 "$LOGS/prisma-host.log" >&2
+		tests_failed=$((tests_failed + 1))
+		kit_ok=0
+	fi
+	echo "$kit_line"
+fi
+
 echo
 echo "== truck_accept matrix ($(( $(date +%s) - start )) s) =="
 for l in "${results[@]}"; do echo "$l"; done
+echo "$kit_line"
 echo "tests: $tests_passed passed, $tests_failed failed"
 echo "majors: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$root_fail" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$root_fail" -eq 0 ] && [ "$kit_ok" -eq 1 ]

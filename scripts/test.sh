@@ -71,6 +71,11 @@ run_suite "pgTAP (test/)" each make -s PG_CONFIG="$PG_CONFIG" prove
 run_suite "storm, short form (stress/storm.sh)" one "$TA_ROOT/stress/storm.sh"
 run_suite "mixed lifecycle storm (stress/storm.sh --mixed)" one "$TA_ROOT/stress/storm.sh" --mixed
 run_suite "faults (stress/faults.sh)" one "$TA_ROOT/stress/faults.sh"
+# the same three on the same worlds in an application's own Prisma-shaped
+# tables, recorded with bind() (stress/prisma_shape.sql)
+run_suite "storm on bound Prisma-shaped tables (stress/storm.sh --prisma)" one "$TA_ROOT/stress/storm.sh" --prisma
+run_suite "mixed storm on bound Prisma-shaped tables (stress/storm.sh --mixed --prisma)" one "$TA_ROOT/stress/storm.sh" --mixed --prisma
+run_suite "faults on bound Prisma-shaped tables (stress/faults.sh --prisma)" one "$TA_ROOT/stress/faults.sh" --prisma
 run_suite "dump, restore and drop (scripts/check-dump-restore.sh)" one "$TA_ROOT/scripts/check-dump-restore.sh"
 run_suite "packaging (scripts/check-packaging.sh)" one "$TA_ROOT/scripts/check-packaging.sh"
 # real Prisma 7 against a throwaway cluster of its own; needs Node.js >= 20.19
@@ -82,7 +87,7 @@ run_suite "Prisma kit (examples/prisma/run.sh)" one "$TA_ROOT/examples/prisma/ru
 n_sql=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
 n_specs=$(find specs -maxdepth 1 -name '*.spec' | wc -l)
 n_tap=$(find test -maxdepth 1 -name '*.sql' | wc -l)
-n_one=$((6 - ${#skipped[@]})) # storm, mixed storm, faults, dumps, packaging, Prisma kit
+n_one=$((9 - ${#skipped[@]})) # 2 storms and faults, twice; dumps, packaging, Prisma kit
 expected=$((n_sql + n_specs + n_tap + n_one))
 if [ $((passed + failed)) -ne "$expected" ]; then
 	ta_log "count check: counted $((passed + failed)) tests, expected $expected" \

@@ -8,7 +8,9 @@
 # After each round: invariant_violations must be empty; at the end the sweep
 # must be able to win every slot still free, and stress/audit.sql must pass.
 # (A statement cancelled while it waits for a row lock is covered by
-# specs/accept_cancel.spec.)
+# specs/accept_cancel.spec.)  With --prisma: the same on the world in an
+# application's own tables as Prisma makes them, recorded with bind()
+# (stress/prisma_shape.sql).
 source "$(dirname "$0")/../scripts/lib.sh"
 
 orders=${ORDERS:-600}
@@ -23,6 +25,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; ta_cluster_stop' EXIT
 
 psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring=0 -f "$here/setup.sql"
+prisma=
+if [ "${1:-}" = --prisma ]; then
+	prisma=" on Prisma-shaped tables (bind)"
+	PGOPTIONS="-c client_min_messages=warning" psql -X -q -f "$here/prisma_shape.sql" >/dev/null
+fi
 
 status=0
 
@@ -101,5 +108,5 @@ echo "== sweep and audit after the faults =="
 psql -X -q -v check_answers=0 -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
 violations=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$work/audit.out")
 [ "${violations:-x}" = 0 ] || { echo "FAIL: ${violations:-?} violations"; status=1; }
-[ $status = 0 ] && echo "faults: PASS (3 kill -9 and 1 immediate shutdown mid-storm, 0 violations after recovery)"
+[ $status = 0 ] && echo "faults: PASS (3 kill -9 and 1 immediate shutdown mid-storm$prisma, 0 violations after recovery)"
 exit $status

@@ -11,6 +11,9 @@
 #                              job, 10% of requests expiring during the run, and
 #                              two event consumers (take_events) whose haul must
 #                              match the state exactly: no event lost or doubled
+#   stress/storm.sh --prisma   (with either form) on the same world in an
+#                              application's own tables as Prisma makes them,
+#                              recorded with bind() (stress/prisma_shape.sql)
 #   options: --clients N --orders N --calls-per-order N
 #
 # Starts its own throwaway cluster (log_lock_waits on, deadlock_timeout 1ms,
@@ -25,10 +28,12 @@ clients=64
 orders=400
 calls_per_order=40
 mixed=0
+prisma=0
 while [ $# -gt 0 ]; do
 	case $1 in
 		--long) clients=128; orders=4000; calls_per_order=60 ;;
 		--mixed) mixed=1 ;;
+		--prisma) prisma=1 ;;
 		--clients) clients=$2; shift ;;
 		--orders) orders=$2; shift ;;
 		--calls-per-order) calls_per_order=$2; shift ;;
@@ -61,6 +66,11 @@ else
 fi
 ta_log "$what: $orders orders (1-4 trucks, each broadcast as trucks+2 requests), $calls_per_order calls per order, $clients clients ($rc_clients READ COMMITTED via pgbench, $rr_clients REPEATABLE READ via psql)"
 psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring="$expiring" -f "$here/setup.sql"
+if [ $prisma = 1 ]; then
+	what="$what on Prisma-shaped tables (bind)"
+	ta_log "the world in Prisma's shape, bound with bind() (stress/prisma_shape.sql)"
+	PGOPTIONS="-c client_min_messages=warning" psql -X -q -f "$here/prisma_shape.sql" >/dev/null
+fi
 log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
 
 # event consumers: each takes up to 50 events per transaction and records

@@ -1,0 +1,103 @@
+-- stress/prisma_shape.sql: turn the world of create_tables()'s tables into an application's own tables as Prisma makes them, and bind() those.
+--
+-- Used by stress/storm.sh --prisma, stress/faults.sh --prisma and
+-- bench/bind_cost.sh, after the world is made in public.orders and the rest:
+-- the same rows, in tables "Order", "TruckRequest", "Vehicle", "Driver",
+-- "Assignment" with camelCase columns, statuses as UPPERCASE enums (with
+-- the same CHECKs on them as create_tables() makes, so that both shapes do
+-- the same work on every write), time stamps as timestamp(3) in UTC and
+-- "updatedAt" without a default; then recorded with bind() (the events
+-- table stays as it is).  Last, for the harness only (stress/*.sql and the
+-- storms' helpers read the extension's names), read-only views
+-- public.orders, public.truck_requests, public.vehicles, public.drivers and
+-- public.assignments over the bound tables, with the extension's column
+-- names and statuses: the functions never see them (they work on what the
+-- catalog records).
+\set ON_ERROR_STOP 1
+BEGIN;
+-- what names or compares the text statuses goes first, and comes back below
+ALTER TABLE public.orders DROP CONSTRAINT orders_status_check,
+	DROP CONSTRAINT orders_trucks_filled_check;
+ALTER TABLE public.truck_requests DROP CONSTRAINT truck_requests_status_check,
+	DROP CONSTRAINT truck_requests_assigned_check;
+ALTER TABLE public.vehicles DROP CONSTRAINT vehicles_status_check;
+ALTER TABLE public.drivers DROP CONSTRAINT drivers_status_check;
+ALTER TABLE public.assignments DROP CONSTRAINT assignments_status_check;
+DROP INDEX public.assignments_one_active_per_request, public.assignments_one_active_per_vehicle,
+	public.assignments_one_active_per_driver, public.truck_requests_searching_expires_at_idx,
+	public.truck_requests_order_searching_idx;
+DO $$
+DECLARE
+	t record;
+	c record;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES ('orders', 'Order', 'OrderStatus',
+			ARRAY['SEARCHING', 'PARTIALLY_FILLED', 'FULLY_FILLED', 'CANCELLED', 'EXPIRED', 'COMPLETED']),
+		('truck_requests', 'TruckRequest', 'TruckRequestStatus',
+			ARRAY['SEARCHING', 'ASSIGNED', 'CANCELLED', 'EXPIRED', 'COMPLETED']),
+		('vehicles', 'Vehicle', 'VehicleStatus', ARRAY['AVAILABLE', 'ON_TRIP', 'MAINTENANCE', 'INACTIVE']),
+		('drivers', 'Driver', 'DriverStatus', ARRAY['AVAILABLE', 'ON_TRIP', 'INACTIVE']),
+		('assignments', 'Assignment', 'AssignmentStatus', ARRAY['ACTIVE', 'RELEASED', 'CANCELLED', 'COMPLETED']))
+		AS v(old, new, enum, labels) LOOP
+		EXECUTE format('CREATE TYPE public.%I AS ENUM (%s)', t.enum,
+			(SELECT string_agg(quote_literal(l), ', ') FROM unnest(t.labels) l));
+		EXECUTE format('ALTER TABLE public.%I ALTER COLUMN status DROP DEFAULT', t.old);
+		EXECUTE format('ALTER TABLE public.%I ALTER COLUMN status TYPE public.%I USING upper(status)::public.%I',
+			t.old, t.enum, t.enum);
+		EXECUTE format('ALTER TABLE public.%I ALTER COLUMN status SET DEFAULT %L', t.old, t.labels[1]);
+		FOR c IN SELECT a.attname, a.atttypid FROM pg_attribute a
+			WHERE a.attrelid = format('public.%I', t.old)::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+			IF c.atttypid = 'timestamptz'::regtype THEN
+				EXECUTE format('ALTER TABLE public.%I ALTER COLUMN %I TYPE timestamp(3) USING %I AT TIME ZONE ''UTC''',
+					t.old, c.attname, c.attname);
+			END IF;
+			IF c.attname = 'updated_at' THEN
+				EXECUTE format('ALTER TABLE public.%I ALTER COLUMN updated_at DROP DEFAULT', t.old);
+			END IF;
+			IF c.attname LIKE '%\_%' THEN
+				EXECUTE format('ALTER TABLE public.%I RENAME COLUMN %I TO %I', t.old, c.attname,
+					lower(substr(c.attname, 1, 1)) || substr(replace(initcap(replace(c.attname, '_', ' ')), ' ', ''), 2));
+			END IF;
+		END LOOP;
+		EXECUTE format('ALTER TABLE public.%I RENAME TO %I', t.old, t.new);
+		-- the same checks on every write as create_tables()'s tables make
+		EXECUTE format('ALTER TABLE public.%I ADD CHECK (status = ANY (%L::public.%I[]))',
+			t.new, t.labels, t.enum);
+	END LOOP;
+END $$;
+ALTER TABLE public."TruckRequest" ADD CHECK (status <> 'ASSIGNED'
+	OR ("assignedTransporterId" IS NOT NULL AND "assignedVehicleId" IS NOT NULL
+		AND "assignedAt" IS NOT NULL));
+CREATE INDEX "TruckRequest_searching_expiresAt_idx" ON public."TruckRequest" ("expiresAt")
+	WHERE status = 'SEARCHING';
+CREATE INDEX "TruckRequest_order_searching_idx" ON public."TruckRequest" ("orderId", id)
+	WHERE status = 'SEARCHING';
+DELETE FROM truck_accept.bound_tables;
+SELECT truck_accept.bind('public."Order"', 'public."TruckRequest"', 'public."Vehicle"',
+	'public."Driver"', 'public."Assignment"', events => 'public.events',
+	naming => 'camelCase', add_invariants => true);
+
+-- the harness's view of the bound tables (the functions do not use it)
+CREATE VIEW public.orders AS
+	SELECT o."id" AS id, o."trucksNeeded" AS trucks_needed, o."trucksFilled" AS trucks_filled,
+		   lower(o."status"::text) AS status
+	FROM public."Order" o;
+CREATE VIEW public.truck_requests AS
+	SELECT r."id" AS id, r."orderId" AS order_id, r."vehicleType" AS vehicle_type,
+		   lower(r."status"::text) AS status, r."assignedTransporterId" AS assigned_transporter_id,
+		   r."assignedVehicleId" AS assigned_vehicle_id, r."assignedDriverId" AS assigned_driver_id,
+		   r."assignedAt" AT TIME ZONE 'UTC' AS assigned_at, r."expiresAt" AT TIME ZONE 'UTC' AS expires_at
+	FROM public."TruckRequest" r;
+CREATE VIEW public.vehicles AS
+	SELECT v."id" AS id, v."transporterId" AS transporter_id, v."vehicleType" AS vehicle_type,
+		   lower(v."status"::text) AS status
+	FROM public."Vehicle" v;
+CREATE VIEW public.drivers AS
+	SELECT d."id" AS id, d."transporterId" AS transporter_id, lower(d."status"::text) AS status
+	FROM public."Driver" d;
+CREATE VIEW public.assignments AS
+	SELECT a."id" AS id, a."tripId" AS trip_id, a."truckRequestId" AS truck_request_id,
+		   a."orderId" AS order_id, a."transporterId" AS transporter_id, a."vehicleId" AS vehicle_id,
+		   a."driverId" AS driver_id, lower(a."status"::text) AS status
+	FROM public."Assignment" a;
+COMMIT;

@@ -291,12 +291,19 @@ ta_name_index(const char *const *names, const char *name)
 	return -1;
 }
 
-/* A binding of kind k that the catalog holds, but that cannot be used. */
+/*
+ * The SQLSTATE of a binding that cannot be used: a bad argument of
+ * record_table() (22023), or a catalog that no longer fits its tables, as a
+ * call finds it (55000: the deployment's to mend, not the caller's).
+ */
+static int	ta_binding_errcode = ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
+
+/* A binding of kind k that cannot be used. */
 static void
 ta_binding_error(int k, const char *field, const char *msg)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			(errcode(ta_binding_errcode),
 			 errmsg("the binding of \"%s\" in the catalog of truck_accept is not valid",
 					ta_kinds[k]),
 			 errdetail("Its %s: %s.", field, msg),
@@ -425,10 +432,10 @@ ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
 		if (n > 0 && !found)
 			ta_binding_error(k, "statuses",
 							 psprintf("status \"%s\" has no value", b->val[i]));
-		if (strlen(b->label[i]) >= TA_STATUS_LEN)
+		if (strlen(b->label[i]) > TA_STATUS_MAX)
 			ta_binding_error(k, "statuses",
 							 psprintf("the value of status \"%s\" is longer than %d bytes",
-									  b->val[i], TA_STATUS_LEN - 1));
+									  b->val[i], TA_STATUS_MAX));
 		for (j = 0; j < i; j++)
 			if (strcmp(b->label[j], b->label[i]) == 0)
 				ta_binding_error(k, "statuses",
@@ -449,7 +456,7 @@ ta_read_binding(int k, Oid relid, Jsonb *columns, Jsonb *statuses,
 
 			if (!HeapTupleIsValid(tup))
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						(errcode(ta_binding_errcode),
 						 errmsg("enum type %s has no value \"%s\"",
 								format_type_be(b->status_type), b->label[i]),
 						 errdetail("truck_accept writes it as status \"%s\" of %s.",
@@ -690,14 +697,17 @@ ta_append_now(StringInfo buf, int k, const char *col)
 
 /*
  * Must an INSERT into kind k's table give column col a value?  If the table
- * keeps it and has no default for it (Prisma's "updatedAt"); a default (a
- * table of create_tables(), Prisma's "createdAt") fills it.
+ * keeps it without a default (Prisma's "updatedAt"), or as a timestamp
+ * without time zone, which must hold UTC whatever the session's TimeZone
+ * (Prisma's "createdAt" DEFAULT CURRENT_TIMESTAMP would not); a timestamptz
+ * with a default (create_tables()'s) is left to it.
  */
 static bool
 ta_att_needs_value(int k, const char *col)
 {
 	const char *att = ta_column_att_of(&ta_bindings[k], col);
 	HeapTuple	tup;
+	Form_pg_attribute form;
 	bool		needs;
 
 	if (att == NULL || !OidIsValid(ta_tables_relid[k]))
@@ -705,7 +715,8 @@ ta_att_needs_value(int k, const char *col)
 	tup = SearchSysCacheAttName(ta_tables_relid[k], att);
 	if (!HeapTupleIsValid(tup))
 		return false;
-	needs = !((Form_pg_attribute) GETSTRUCT(tup))->atthasdef;
+	form = (Form_pg_attribute) GETSTRUCT(tup);
+	needs = !form->atthasdef || getBaseType(form->atttypid) == TIMESTAMPOID;
 	ReleaseSysCache(tup);
 	return needs;
 }
@@ -928,14 +939,20 @@ ta_status_text(const char *kind, Datum d, Oid typid, char *buf)
 		ReleaseSysCache(tup);
 		return;
 	}
-	text_to_cstring_buffer(DatumGetTextPP(d), buf + 1, TA_STATUS_LEN - 1);
-	for (i = 0; i < b->nvals; i++)
-		if (strcmp(buf + 1, b->label[i]) == 0)
-		{
-			strlcpy(buf, b->val[i], TA_STATUS_LEN);
-			return;
-		}
-	buf[0] = '?';
+	{
+		text	   *t = DatumGetTextPP(d);
+		int			len = VARSIZE_ANY_EXHDR(t);
+
+		for (i = 0; len <= TA_STATUS_MAX && i < b->nvals; i++)
+			if (len == (int) strlen(b->label[i]) &&
+				memcmp(VARDATA_ANY(t), b->label[i], len) == 0)
+			{
+				strlcpy(buf, b->val[i], TA_STATUS_LEN);
+				return;
+			}
+		buf[0] = '?';			/* longer ones are cut short, for messages */
+		text_to_cstring_buffer(t, buf + 1, TA_STATUS_LEN - 1);
+	}
 }
 
 /* The table's column that plays "col" of kind; NULL if it keeps none. */
@@ -1327,6 +1344,8 @@ record_table(PG_FUNCTION_ARGS)
 				 errmsg("\"%s\" is not a kind of table of truck_accept", kind),
 				 errhint("The kinds are orders, truck_requests, vehicles, drivers, assignments and events.")));
 
+	/* the caller's own table (checked again below, once it is locked) */
+	ta_require_owner(relid, "it");
 	/* the table stays what it is until the catalog row is in */
 	LockRelationOid(relid, AccessShareLock);
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
@@ -1359,7 +1378,16 @@ record_table(PG_FUNCTION_ARGS)
 			ta_require_owner(relids[i], psprintf("a table next to it"));
 
 	/* the binding, checked as the functions will read it */
-	ta_read_binding(k, relid, PG_GETARG_JSONB_P(2), PG_GETARG_JSONB_P(3), &binding);
+	ta_binding_errcode = ERRCODE_INVALID_PARAMETER_VALUE;
+	PG_TRY();
+	{
+		ta_read_binding(k, relid, PG_GETARG_JSONB_P(2), PG_GETARG_JSONB_P(3), &binding);
+	}
+	PG_FINALLY();
+	{
+		ta_binding_errcode = ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
+	}
+	PG_END_TRY();
 
 	ta_insert_catalog_row(catalog, fcinfo);
 	PG_RETURN_VOID();

@@ -101,8 +101,13 @@ extern bool ta_status_is_enum(const char *kind, Oid typid);
 extern bool ta_status_plain(const char *kind);
 extern void ta_status_text(const char *kind, Datum d, Oid typid, char *buf);
 
-/* Longest status value in any table, plus the terminator. */
-#define TA_STATUS_LEN 64
+/*
+ * A status as the C code holds it: the extension's name, or "?" and a value
+ * of the application's own of up to TA_STATUS_MAX bytes (an enum label's
+ * longest), plus the terminator.  A binding's values are at most as long.
+ */
+#define TA_STATUS_MAX 63
+#define TA_STATUS_LEN (TA_STATUS_MAX + 2)
 
 /*
  * In a statement's argtypes: the type of the orders' status column (text,

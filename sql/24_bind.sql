@@ -118,7 +118,10 @@ SELECT nm(r."id") AS request, r."status", nm(r."assignedVehicleId") AS vehicle,
 	   r."assignedAt" > (now() AT TIME ZONE 'UTC') - interval '1 minute' AS assigned_utc
 FROM "TruckRequest" r WHERE r."orderId" = id('o1') ORDER BY 1;
 SELECT nm(a."truckRequestId") AS request, a."status", nm(a."vehicleId") AS vehicle,
-	   a."createdAt" IS NOT NULL AND a."updatedAt" IS NOT NULL AS stamped
+	   a."createdAt" BETWEEN (now() AT TIME ZONE 'UTC') - interval '1 minute'
+					 AND (now() AT TIME ZONE 'UTC') + interval '1 minute' AS created_utc,
+	   a."updatedAt" BETWEEN (now() AT TIME ZONE 'UTC') - interval '1 minute'
+					 AND (now() AT TIME ZONE 'UTC') + interval '1 minute' AS updated_utc
 FROM "Assignment" a ORDER BY 1;
 SELECT nm(v."id") AS vehicle, v."status" FROM "Vehicle" v ORDER BY 1;
 SELECT nm(d."id") AS driver, d."status" FROM "Driver" d ORDER BY 1;

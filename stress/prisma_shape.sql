@@ -101,3 +101,5 @@ CREATE VIEW public.assignments AS
 		   a."driverId" AS driver_id, lower(a."status"::text) AS status
 	FROM public."Assignment" a;
 COMMIT;
+-- ALTER COLUMN ... TYPE took the statuses' statistics with it
+ANALYZE;

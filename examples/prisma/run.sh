@@ -17,10 +17,10 @@
 source "$(dirname "$0")/../../scripts/lib.sh"
 kit=$TA_ROOT/examples/prisma
 
-if ! command -v node >/dev/null 2>&1 ||
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 ||
 	! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
 		process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
-	echo "prisma: SKIP (Prisma 7 needs Node.js >= 20.19; found: $(node --version 2>/dev/null || echo none))"
+	echo "prisma: SKIP (Prisma 7 needs Node.js >= 20.19 and npm; found: node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none))"
 	exit 0
 fi
 ta_ensure_deps

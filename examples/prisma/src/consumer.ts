@@ -54,12 +54,14 @@ export async function consumeEvents(
       }
       if (taken > 0) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
-        wake = () => {
+        const done = () => {
           clearTimeout(timer);
+          opts.signal.removeEventListener("abort", done);
           resolve();
         };
-        opts.signal.addEventListener("abort", () => wake?.(), { once: true });
+        const timer = setTimeout(done, idleMs);
+        wake = done;
+        opts.signal.addEventListener("abort", done, { once: true });
       });
       wake = null;
     }

@@ -19,7 +19,7 @@ const TRUCKS = 3;
 const REQUESTS_PER_ORDER = 6; // broadcast: twice the trucks needed
 const TRANSPORTERS = 40; // each notified of 3 orders: 12 transporters per order
 const ORDERS_PER_TRANSPORTER = 3;
-const TAP_BUDGET = 6; // taps a transporter makes before giving up
+const TAP_BUDGET = 8; // taps a transporter makes before giving up
 
 const conn = {
   host: process.env.PGHOST,
@@ -72,10 +72,11 @@ async function resetWorld(pool: pg.Pool): Promise<void> {
 
 /**
  * Transporter t's taps: the requests of its orders, each order's in a random
- * order, at most TAP_BUDGET of them.  Every order is the first of 4
- * transporters, who reach it first: under a path without false failures 3 of
- * them win it within 3 taps each (3 taken requests fill it), so every slot
- * is filled.
+ * order, at most TAP_BUDGET of them (all of its first order's, then some of
+ * its second's).  Every order is the first of 4 transporters, who tap all of
+ * its requests unless they win: under a path without false failures each of
+ * them wins it or finds it full (at most 3 of its 6 requests can be taken),
+ * so every slot is filled.
  */
 function tapsOf(t: number): string[] {
   const next = rng(1000 + t);
@@ -109,6 +110,7 @@ interface Figures {
   won: number;
   unfilled: number;
   violations: number;
+  assignments: number;
 }
 
 async function race(pool: pg.Pool, tap: Tap): Promise<Figures> {
@@ -144,7 +146,8 @@ async function race(pool: pg.Pool, tap: Tap): Promise<Figures> {
   latencies.sort((a, b) => a - b);
   const { rows } = await pool.query(
     `SELECT (SELECT sum("trucksNeeded" - "trucksFilled") FROM "Order")::int AS unfilled,
-            (SELECT count(*) FROM truck_accept.invariant_violations)::int AS violations`,
+            (SELECT count(*) FROM truck_accept.invariant_violations)::int AS violations,
+            (SELECT count(*) FROM "Assignment")::int AS assignments`,
   );
   return {
     calls: latencies.length,
@@ -157,6 +160,7 @@ async function race(pool: pg.Pool, tap: Tap): Promise<Figures> {
     won,
     unfilled: rows[0].unfilled,
     violations: rows[0].violations,
+    assignments: rows[0].assignments,
   };
 }
 
@@ -218,8 +222,9 @@ async function consumerTest(pool: pg.Pool): Promise<string[]> {
   if (ids.size !== seen.length) problems.push(`an event was handed out twice (${seen.length} taken, ${ids.size} distinct)`);
   if (seen.length !== waiting) problems.push(`${seen.length} events taken of ${waiting}`);
   if ((await count()) !== 0) problems.push("events left in the outbox");
-  if (accepted.length !== assignments.size || !accepted.every((a) => assignments.has(a)))
-    problems.push("the accepted events are not the assignments made");
+  if (new Set(accepted).size !== accepted.length || accepted.length !== assignments.size ||
+      !accepted.every((a) => assignments.has(a)))
+    problems.push("the accepted events are not the assignments made, once each");
   console.log(
     `consumer: a failing handler kept its batch of ${waiting} events; two consumers then took ` +
       `${seen.length} events, ${ids.size} distinct, ${accepted.length} accepted = ${assignments.size} assignments`,
@@ -249,6 +254,7 @@ const problems: string[] = [];
 if (now.http503 + now.http500 > 0) problems.push(`the new path answered ${now.http503 + now.http500} calls with 5xx`);
 if (now.unfilled > 0) problems.push(`the new path left ${now.unfilled} slots unfilled`);
 if (now.violations > 0) problems.push(`the new path broke ${now.violations} invariants`);
+if (now.assignments !== now.won) problems.push(`the new path made ${now.assignments} assignments for ${now.won} winners`);
 if (now.won !== ORDERS * TRUCKS) problems.push(`the new path had ${now.won} winners for ${ORDERS * TRUCKS} slots`);
 problems.push(...(await consumerTest(pool)));
 

@@ -31,14 +31,19 @@ export type AcceptOutcome =
   | "driver_unavailable"
   | "accepted";
 
-/** An order's status as the functions report it (whatever the table spells). */
+/**
+ * An order's status as the functions report it, whatever the table spells;
+ * a status of the application's own that bind() does not map (DRAFT, say)
+ * comes back as "?DRAFT".
+ */
 export type OrderStatus =
   | "searching"
   | "partially_filled"
   | "fully_filled"
   | "cancelled"
   | "expired"
-  | "completed";
+  | "completed"
+  | `?${string}`;
 
 /** One row of truck_accept.accept_truck_request(). */
 export interface AcceptResult {

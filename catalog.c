@@ -955,6 +955,16 @@ ta_status_text(const char *kind, Datum d, Oid typid, char *buf)
 	}
 }
 
+/*
+ * A status as a message shows it: the extension's name, or a value of the
+ * application's own as the table spells it (without ta_status_text()'s "?").
+ */
+const char *
+ta_status_shown(const char *status)
+{
+	return status[0] == '?' ? status + 1 : status;
+}
+
 /* The table's column that plays "col" of kind; NULL if it keeps none. */
 const char *
 ta_column_att(const char *kind, const char *col)

@@ -566,7 +566,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 			return false;
 		acc->outcome = TA_VEHICLE_UNAVAILABLE;
 		acc->message = psprintf("This vehicle is not available (%s)",
-								locked->vehicle_status);
+								ta_status_shown(locked->vehicle_status));
 		return false;
 	}
 	if (acc->has_driver && !locked->driver_found)
@@ -584,7 +584,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 	{
 		acc->outcome = TA_DRIVER_UNAVAILABLE;
 		acc->message = psprintf("This driver is not available (%s)",
-								locked->driver_status);
+								ta_status_shown(locked->driver_status));
 		return false;
 	}
 	return true;

@@ -100,6 +100,7 @@ extern Oid	ta_status_param_type(const char *kind);
 extern bool ta_status_is_enum(const char *kind, Oid typid);
 extern bool ta_status_plain(const char *kind);
 extern void ta_status_text(const char *kind, Datum d, Oid typid, char *buf);
+extern const char *ta_status_shown(const char *status);
 
 /*
  * A status as the C code holds it: the extension's name, or "?" and a value

@@ -66,6 +66,8 @@ run_suite() {
 
 run_suite "pg_regress (sql/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-regress
 run_suite "isolation (specs/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-isolation
+# the specs again on bound Prisma-shaped tables, on a throwaway cluster of its own
+run_suite "isolation on bound Prisma-shaped tables (scripts/specs-prisma.sh)" each "$TA_ROOT/scripts/specs-prisma.sh"
 run_suite "pgTAP (test/)" each make -s PG_CONFIG="$PG_CONFIG" prove
 # the stress tools start throwaway clusters of their own
 run_suite "storm, short form (stress/storm.sh)" one "$TA_ROOT/stress/storm.sh"
@@ -86,12 +88,13 @@ run_suite "Prisma kit (examples/prisma/run.sh)" one "$TA_ROOT/examples/prisma/ru
 # ran is a failure of its own.
 n_sql=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
 n_specs=$(find specs -maxdepth 1 -name '*.spec' | wc -l)
+n_specs_prisma=$("$TA_ROOT/scripts/specs-prisma.sh" --count)
 n_tap=$(find test -maxdepth 1 -name '*.sql' | wc -l)
 n_one=$((9 - ${#skipped[@]})) # 2 storms and faults, twice; dumps, packaging, Prisma kit
-expected=$((n_sql + n_specs + n_tap + n_one))
+expected=$((n_sql + n_specs + n_specs_prisma + n_tap + n_one))
 if [ $((passed + failed)) -ne "$expected" ]; then
 	ta_log "count check: counted $((passed + failed)) tests, expected $expected" \
-		"($n_sql sql/ + $n_specs specs/ + $n_tap test/ + $n_one stress, dumps, packaging and kit)"
+		"($n_sql sql/ + $n_specs specs/ + $n_specs_prisma specs/ on Prisma-shaped tables + $n_tap test/ + $n_one stress, dumps, packaging and kit)"
 	failed_suites+=("count check")
 	failed=$((failed + 1))
 fi

@@ -7,12 +7,13 @@
 -- the same CHECKs on them as create_tables() makes, so that both shapes do
 -- the same work on every write), time stamps as timestamp(3) in UTC and
 -- "updatedAt" without a default; then recorded with bind() (the events
--- table stays as it is).  Last, for the harness only (stress/*.sql and the
--- storms' helpers read the extension's names), read-only views
--- public.orders, public.truck_requests, public.vehicles, public.drivers and
--- public.assignments over the bound tables, with the extension's column
--- names and statuses: the functions never see them (they work on what the
--- catalog records).
+-- table stays as it is).  Last, for the harness only (stress/*.sql, the
+-- storms' helpers and the isolation specs read and set up the world by the
+-- extension's names), views public.orders, public.truck_requests,
+-- public.vehicles, public.drivers and public.assignments over the bound
+-- tables, with the extension's column names and statuses, that write
+-- through as the application would: the functions never see them (they work
+-- on what the catalog records).
 \set ON_ERROR_STOP 1
 BEGIN;
 -- what names or compares the text statuses goes first, and comes back below
@@ -100,6 +101,60 @@ CREATE VIEW public.assignments AS
 		   a."orderId" AS order_id, a."transporterId" AS transporter_id, a."vehicleId" AS vehicle_id,
 		   a."driverId" AS driver_id, lower(a."status"::text) AS status
 	FROM public."Assignment" a;
+
+-- ... and writable (INSERT and DELETE), for the isolation specs' set-up
+-- (scripts/specs-prisma.sh), as the application would write: its spellings,
+-- ids it makes, "updatedAt"
+CREATE FUNCTION public.prisma_view_write() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	n jsonb := to_jsonb(NEW);
+	o jsonb := to_jsonb(OLD);
+BEGIN
+	IF TG_OP = 'DELETE' THEN
+		EXECUTE format('DELETE FROM public.%I WHERE "id" = $1', TG_ARGV[0]) USING (o ->> 'id')::uuid;
+		RETURN OLD;
+	END IF;
+	CASE TG_ARGV[0]
+	WHEN 'Order' THEN
+		INSERT INTO public."Order" ("id", "trucksNeeded", "trucksFilled", "status", "updatedAt")
+		VALUES ((n ->> 'id')::uuid, (n ->> 'trucks_needed')::int, COALESCE((n ->> 'trucks_filled')::int, 0),
+				upper(COALESCE(n ->> 'status', 'searching'))::public."OrderStatus", now() AT TIME ZONE 'UTC');
+	WHEN 'TruckRequest' THEN
+		INSERT INTO public."TruckRequest" ("id", "orderId", "vehicleType", "status", "assignedTransporterId",
+			"assignedVehicleId", "assignedDriverId", "assignedAt", "expiresAt", "updatedAt")
+		VALUES ((n ->> 'id')::uuid, (n ->> 'order_id')::uuid, n ->> 'vehicle_type',
+				upper(COALESCE(n ->> 'status', 'searching'))::public."TruckRequestStatus",
+				(n ->> 'assigned_transporter_id')::uuid, (n ->> 'assigned_vehicle_id')::uuid,
+				(n ->> 'assigned_driver_id')::uuid, (n ->> 'assigned_at')::timestamptz AT TIME ZONE 'UTC',
+				(n ->> 'expires_at')::timestamptz AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC');
+	WHEN 'Vehicle' THEN
+		INSERT INTO public."Vehicle" ("id", "transporterId", "vehicleType", "status", "updatedAt")
+		VALUES ((n ->> 'id')::uuid, (n ->> 'transporter_id')::uuid, n ->> 'vehicle_type',
+				upper(COALESCE(n ->> 'status', 'available'))::public."VehicleStatus", now() AT TIME ZONE 'UTC');
+	WHEN 'Driver' THEN
+		INSERT INTO public."Driver" ("id", "transporterId", "status", "updatedAt")
+		VALUES ((n ->> 'id')::uuid, (n ->> 'transporter_id')::uuid,
+				upper(COALESCE(n ->> 'status', 'available'))::public."DriverStatus", now() AT TIME ZONE 'UTC');
+	WHEN 'Assignment' THEN
+		INSERT INTO public."Assignment" ("id", "tripId", "truckRequestId", "orderId", "transporterId",
+			"vehicleId", "driverId", "status", "updatedAt")
+		VALUES (COALESCE((n ->> 'id')::uuid, gen_random_uuid()), COALESCE((n ->> 'trip_id')::uuid, gen_random_uuid()),
+				(n ->> 'truck_request_id')::uuid, (n ->> 'order_id')::uuid, (n ->> 'transporter_id')::uuid,
+				(n ->> 'vehicle_id')::uuid, (n ->> 'driver_id')::uuid,
+				upper(COALESCE(n ->> 'status', 'active'))::public."AssignmentStatus", now() AT TIME ZONE 'UTC');
+	END CASE;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER orders_write INSTEAD OF INSERT OR DELETE ON public.orders
+	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Order');
+CREATE TRIGGER truck_requests_write INSTEAD OF INSERT OR DELETE ON public.truck_requests
+	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('TruckRequest');
+CREATE TRIGGER vehicles_write INSTEAD OF INSERT OR DELETE ON public.vehicles
+	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Vehicle');
+CREATE TRIGGER drivers_write INSTEAD OF INSERT OR DELETE ON public.drivers
+	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Driver');
+CREATE TRIGGER assignments_write INSTEAD OF INSERT OR DELETE ON public.assignments
+	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Assignment');
 COMMIT;
 -- ALTER COLUMN ... TYPE took the statuses' statistics with it
 ANALYZE;

@@ -64,7 +64,7 @@ PG_FUNCTION_INFO_V1(accept_any_truck_request);
 	" FROM ONLY {truck_requests} r" \
 	" WHERE {r.order_id} OPERATOR(pg_catalog.=) $1" \
 	" AND {r.status} OPERATOR(pg_catalog.=) {r:'searching'}" \
-	" AND ({r.expires_at} IS NULL OR {r.expires_at:tz} OPERATOR(pg_catalog.>) $2)"
+	" AND ({r.expires_at} IS NULL OR {r.expires_at} OPERATOR(pg_catalog.>) {r:expires_at@$2})"
 
 /* ... of the type of the vehicle offered ($3) */
 #define ANY_OF_TYPE \

@@ -644,6 +644,9 @@ ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
  *	 {o.status:text}	the status read as the extension's text
  *	 {r.expires_at:tz}	a time column read as timestamptz (a column
  *						without time zone holds UTC, as Prisma writes it)
+ *	 {r:expires_at@$1}	the timestamptz $1 as a value of that column's type,
+ *						to compare the column itself with (so that an
+ *						index on it serves)
  *	 {r:assigned_at=now}	"column" = the time now, in the column's type
  *	 {o:touch}			", updated_at = now" if the table keeps it
  *	 {a:touch_cols}, {a:touch_vals}	in an INSERT: ", created_at,
@@ -789,7 +792,10 @@ ta_expand_column(StringInfo buf, char alias, int k, const char *spec)
 		elog(ERROR, "unknown column form \"%s\"", spec);
 }
 
-/* {x:col}, {x:'val'}, {x:col=now}, {x:touch}, {x:touch_cols}, {x:touch_vals} */
+/*
+ * {x:col}, {x:'val'}, {x:col=now}, {x:col@$n}, {x:touch}, {x:touch_cols},
+ * {x:touch_vals}
+ */
 static void
 ta_expand_bare(StringInfo buf, int k, const char *spec)
 {
@@ -803,6 +809,16 @@ ta_expand_bare(StringInfo buf, int k, const char *spec)
 		char	   *val = pnstrdup(spec + 1, strlen(spec) - 2);
 
 		ta_append_status(buf, k, val);
+	}
+	else if (strchr(spec, '@') != NULL)
+	{
+		const char *at = strchr(spec, '@');
+		char	   *col = pnstrdup(spec, at - spec);
+
+		if (ta_att_base_type(ta_tables_relid[k], ta_column_att_of(b, col)) == TIMESTAMPOID)
+			appendStringInfo(buf, "pg_catalog.timezone('UTC'::pg_catalog.text, %s)", at + 1);
+		else
+			appendStringInfoString(buf, at + 1);
 	}
 	else if (eq != NULL && strcmp(eq, "=now") == 0)
 	{

@@ -746,7 +746,7 @@ static TaStatement exp_requests = {
 	"WITH locked AS ("
 	" SELECT {r.id} AS id FROM ONLY {truck_requests} r"
 	" WHERE {r.status} OPERATOR(pg_catalog.=) {r:'searching'}"
-	" AND {r.expires_at:tz} OPERATOR(pg_catalog.<=) $1"
+	" AND {r.expires_at} OPERATOR(pg_catalog.<=) {r:expires_at@$1}"
 	" ORDER BY {r.id} FOR NO KEY UPDATE OF r SKIP LOCKED),"
 	" upd AS ("
 	" UPDATE ONLY {truck_requests} r SET {r:status} = {r:'expired'}{r:touch}"

@@ -104,6 +104,7 @@ sub check_literal
 	# literals, checked as well)
 	$s =~ s/\{[a-z]:touch(?:_cols|_vals)?\}//g;
 	$s =~ s/\{[a-z]:([a-z_]+)=now\}/$1 = NOW/g;
+	$s =~ s/\{[a-z]:[a-z_]+\@(\$[0-9]+)\}/$1/g;
 	$s =~ s/\{[a-z]:('[a-z_]+')\}/$1/g;
 	$s =~ s/\{([a-z])\.([a-z_]+)(?::(?:text|tz))?\}/$1.$2/g;
 	$s =~ s/\{[a-z]:([a-z_]+)\}/$1/g;

@@ -13,7 +13,7 @@ EXTENSION = truck_accept
 EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = truck_accept
-OBJS = truck_accept.o catalog.o statements.o rows.o orders.o uuids.o \
+OBJS = truck_accept.o catalog.o statements.o rows.o orders.o ids.o \
 	events.o lifecycle.o accept_any.o
 
 PGFILEDESC = "truck_accept - hand a contested truck slot to exactly one caller"

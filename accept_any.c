@@ -35,6 +35,7 @@
 #include "truck_accept.h"
 
 PG_FUNCTION_INFO_V1(accept_any_truck_request);
+PG_FUNCTION_INFO_V1(accept_any_truck_request_text);
 
 /* ---------------------------------------------------------------------------
  * accept_any_truck_request(order_id uuid, transporter_id uuid,
@@ -87,12 +88,12 @@ PG_FUNCTION_INFO_V1(accept_any_truck_request);
 
 static TaStatement any_candidates = {
 	ANY_CANDIDATES ANY_BATCH_SQL,
-	5, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID, INT8OID}, SPI_OK_SELECT, 0
+	5, {TA_ID, TIMESTAMPTZOID, TA_ID, TA_ID, INT8OID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement any_candidates_after = {
 	ANY_CANDIDATES " AND {r.id} OPERATOR(pg_catalog.>) $4" ANY_BATCH_SQL,
-	5, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID, INT8OID}, SPI_OK_SELECT, 0
+	5, {TA_ID, TIMESTAMPTZOID, TA_ID, TA_ID, INT8OID}, SPI_OK_SELECT, 0
 };
 
 #define ANY_LOCK " ORDER BY {r.id} LIMIT 1 FOR NO KEY UPDATE OF r"
@@ -103,23 +104,23 @@ static TaStatement any_candidates_after = {
  */
 static TaStatement any_wait_free_typed_after = {
 	ANY_FREE_REQUEST_OF_TYPE " AND {r.id} OPERATOR(pg_catalog.>) $4" ANY_LOCK,
-	4, {UUIDOID, TIMESTAMPTZOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+	4, {TA_ID, TIMESTAMPTZOID, TA_ID, TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement any_take_free_typed = {
 	ANY_FREE_REQUEST_OF_TYPE ANY_LOCK " SKIP LOCKED",
-	3, {UUIDOID, TIMESTAMPTZOID, UUIDOID}, SPI_OK_SELECT, 1
+	3, {TA_ID, TIMESTAMPTZOID, TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement any_wait_free_typed = {
 	ANY_FREE_REQUEST_OF_TYPE ANY_LOCK,
-	3, {UUIDOID, TIMESTAMPTZOID, UUIDOID}, SPI_OK_SELECT, 1
+	3, {TA_ID, TIMESTAMPTZOID, TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* Is any request of the order still open, of whatever type? (not locked) */
 static TaStatement any_open_request = {
 	"SELECT EXISTS (" ANY_FREE_REQUEST ")",
-	2, {UUIDOID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
+	2, {TA_ID, TIMESTAMPTZOID}, SPI_OK_SELECT, 1
 };
 
 /*
@@ -140,18 +141,18 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	Datum		lock_args[1];
 	bool		isnull;
 	bool		vehicle_found;
-	pg_uuid_t	owner = {{0}};
+	TaId		owner = {0};
 	char		vehicle_status[TA_STATUS_LEN] = "";
 	bool		any_open;
 
-	lock_args[0] = UUIDPGetDatum(&acc->vehicle_id);
+	lock_args[0] = ta_id_arg(&acc->vehicle_id);
 	vehicle_found = ta_exec(&ta_lock_vehicle, acc->fn_oid, lock_args, NULL) == 1;
 	if (vehicle_found)
 	{
-		owner = ta_col_uuid(1, &isnull);
+		owner = ta_col_id(1, false, &isnull);
 		ta_col_status(3, vehicle_status);
 	}
-	lock_args[0] = UUIDPGetDatum(&acc->order.id);
+	lock_args[0] = ta_id_arg(&acc->order.id);
 	if (ta_exec(&ta_lock_order, acc->fn_oid, lock_args, NULL) != 1)
 	{
 		/* deleted while this call waited for it */
@@ -163,7 +164,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	ta_fetch_order(&acc->order, 1);
 
 	/* the vehicle's trip cannot change while this call holds the vehicle */
-	if (vehicle_found && ta_uuid_eq(&owner, &acc->transporter_id) &&
+	if (vehicle_found && ta_id_eq(&owner, &acc->transporter_id) &&
 		strcmp(vehicle_status, "on_trip") == 0 && ta_find_own_assignment(acc))
 		return;
 
@@ -179,7 +180,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	}
 	else if (!vehicle_found)
 		acc->outcome = TA_VEHICLE_NOT_FOUND;
-	else if (!ta_uuid_eq(&owner, &acc->transporter_id))
+	else if (!ta_id_eq(&owner, &acc->transporter_id))
 		acc->outcome = TA_VEHICLE_NOT_OWNED;
 	else
 	{
@@ -191,7 +192,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 /* A free request that a pass of accept_any took, locked. */
 typedef struct LcFree
 {
-	pg_uuid_t	id;
+	TaId	id;
 	char	   *vehicle_type;
 	bool		expires_isnull;
 	TimestampTz expires_at;
@@ -205,7 +206,8 @@ lc_free_from_row(LcFree *f, uint64 row, int first_col)
 {
 	bool		isnull;
 
-	f->id = *DatumGetUUIDP(ta_row_col_notnull(row, first_col, UUIDOID));
+	f->id = ta_id_from(ta_row_col_notnull(row, first_col, TA_ID),
+					   ta_id_type(false));
 	f->vehicle_type = TextDatumGetCString(ta_row_col(row, first_col + 1,
 													 TEXTOID, &isnull));
 	f->expires_at = DatumGetTimestampTz(ta_row_col(row, first_col + 2,
@@ -227,14 +229,14 @@ lc_free_from_row(LcFree *f, uint64 row, int first_col)
  * else whether it took a request.
  */
 static int
-lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
+lc_take_free_direct(TaAccept *acc, Datum *args, const TaId *after,
 					LcFree *f)
 {
 	Oid			relid = ta_table_relid("truck_requests");
 	Relation	rel;
 	TupleTableSlot *slot;
 	bool		may_lock;
-	pg_uuid_t	above = {{0}};
+	TaId		above = {0};
 	bool		have_above = after != NULL;
 	int64		batch = ANY_FIRST_BATCH;
 	int			taken = 0;
@@ -255,7 +257,7 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 	slot = table_slot_create(rel, NULL);
 	while (!taken)
 	{
-		Datum		cargs[5] = {args[0], args[1], args[2], UUIDPGetDatum(&above),
+		Datum		cargs[5] = {args[0], args[1], args[2], ta_id_arg(&above),
 		Int64GetDatum(batch)};
 		uint64		n = ta_exec(have_above ? &any_candidates_after : &any_candidates,
 								acc->fn_oid, cargs, NULL);
@@ -287,7 +289,8 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const pg_uuid_t *after,
 		if (taken || n < (uint64) batch)
 			break;
 		/* all of this batch held by others: the next, larger batch */
-		above = *DatumGetUUIDP(ta_row_col_notnull(n - 1, 2, UUIDOID));
+		above = ta_id_from(ta_row_col_notnull(n - 1, 2, TA_ID),
+						   ta_id_type(false));
 		have_above = true;
 		batch = ANY_NEXT_BATCH;
 	}
@@ -359,8 +362,8 @@ lc_take_free_skip_locked(TaAccept *acc, Datum *args)
 static struct
 {
 	TransactionId xid;
-	pg_uuid_t	order_id;
-	pg_uuid_t	after;
+	TaId	order_id;
+	TaId	after;
 }			lc_any_cursor;
 
 /*
@@ -376,7 +379,7 @@ lc_find_free(TaAccept *acc, Datum *args, LcFree *f)
 	int			taken = 0;
 
 	if (TransactionIdIsValid(xid) && xid == lc_any_cursor.xid &&
-		ta_uuid_eq(&lc_any_cursor.order_id, &acc->order.id))
+		ta_id_eq(&lc_any_cursor.order_id, &acc->order.id))
 		taken = lc_take_free_direct(acc, args, &lc_any_cursor.after, f);
 	if (taken == 0)
 		taken = lc_take_free_direct(acc, args, NULL, f);
@@ -404,17 +407,17 @@ lc_accept_any(FunctionCallInfo fcinfo)
 	acc.fn_oid = fcinfo->flinfo->fn_oid;
 	acc.with_events = true;
 	acc.any_request = true;
-	acc.order.id = *PG_GETARG_UUID_P(0);
-	acc.transporter_id = *PG_GETARG_UUID_P(1);
-	acc.vehicle_id = *PG_GETARG_UUID_P(2);
+	ta_arg_id(fcinfo, 0, &acc.order.id);
+	ta_arg_id(fcinfo, 1, &acc.transporter_id);
+	ta_arg_id(fcinfo, 2, &acc.vehicle_id);
 	acc.has_driver = !PG_ARGISNULL(3);
 	if (acc.has_driver)
-		acc.driver_id = *PG_GETARG_UUID_P(3);
+		ta_arg_id(fcinfo, 3, &acc.driver_id);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&acc.order.id);
+	args[0] = ta_id_arg(&acc.order.id);
 	memset(&row, 0, sizeof(row));
 	if (!ta_row_fetch(&ta_order_row, acc.fn_oid, &acc.order.id, false, &row))
 	{
@@ -427,7 +430,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 		bool		got;
 
 		args[1] = TimestampTzGetDatum(GetCurrentTimestamp());
-		args[2] = UUIDPGetDatum(&acc.vehicle_id);
+		args[2] = ta_id_arg(&acc.vehicle_id);
 		got = lc_find_free(&acc, args, &f);
 
 		/*
@@ -441,7 +444,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 			after[0] = args[0];
 			after[1] = TimestampTzGetDatum(GetCurrentTimestamp());
 			after[2] = args[2];
-			after[3] = UUIDPGetDatum(&f.id);
+			after[3] = ta_id_arg(&f.id);
 			got = ta_exec(&any_wait_free_typed_after, acc.fn_oid, after, NULL) == 1;
 			if (got)
 				lc_free_from_row(&f, 0, 1);
@@ -479,5 +482,12 @@ lc_accept_any(FunctionCallInfo fcinfo)
 Datum
 accept_any_truck_request(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 4, lc_accept_any);
+	return ta_call(fcinfo, 4, lc_accept_any, TA_API_UUID);
+}
+
+/* truck_accept_text.accept_any_truck_request(), 2.2 on: with text ids */
+Datum
+accept_any_truck_request_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 4, lc_accept_any, TA_API_TEXT);
 }

@@ -33,10 +33,12 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -46,6 +48,7 @@
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -96,6 +99,23 @@ typedef struct TaBinding
 } TaBinding;
 
 static TaBinding ta_bindings[TA_NKINDS];
+
+/*
+ * IDS (2.2 on).  The ids are uuids, or text where the orders' "id" column is
+ * text or varchar: every id column must then be, but the trip id, which is
+ * read from its own column (bind() checks this; the columns' types are
+ * checked before every call, see COLUMN TYPES in statements.c).  Text ids
+ * compare under the collation of the orders' "id" where it is
+ * nondeterministic (ta_id_collation()).
+ */
+typedef struct TaIdTypes
+{
+	Oid			ids;			/* UUIDOID or TEXTOID */
+	Oid			trip;			/* the same, for the trip id */
+	Oid			collation;		/* nondeterministic, or InvalidOid */
+} TaIdTypes;
+
+static TaIdTypes ta_ids = {UUIDOID, UUIDOID, InvalidOid};
 static MemoryContext ta_tables_cxt = NULL;	/* ta_bindings, ta_tables_name */
 static char *ta_tables_signature = NULL;	/* all that names took from */
 
@@ -364,6 +384,39 @@ ta_att_base_type(Oid relid, const char *attname)
 	return getBaseType(get_atttype(relid, attnum));
 }
 
+/* UUIDOID or TEXTOID: how truck_accept holds ids of a column of type typid. */
+static Oid
+ta_id_type_of(Oid typid)
+{
+	return typid == TEXTOID || typid == VARCHAROID ? TEXTOID : UUIDOID;
+}
+
+/* The ids of the tables (see IDS), from the orders' and assignments' columns. */
+static void
+ta_read_id_types(const Oid *relids, const TaBinding *bindings, TaIdTypes *ids)
+{
+	int			o = ta_kind_index("orders", 6);
+	int			a = ta_kind_index("assignments", 11);
+	const char *id_att = ta_column_att_of(&bindings[o], "id");
+	AttrNumber	attnum;
+
+	ids->ids = ta_id_type_of(ta_att_base_type(relids[o], id_att));
+	ids->trip = ta_id_type_of(ta_att_base_type(relids[a],
+											   ta_column_att_of(&bindings[a], "trip_id")));
+	ids->collation = InvalidOid;
+	if (ids->ids == TEXTOID &&
+		(attnum = get_attnum(relids[o], id_att)) != InvalidAttrNumber)
+	{
+		Oid			typid;
+		int32		typmod;
+		Oid			collation;
+
+		get_atttypetypmodcoll(relids[o], attnum, &typid, &typmod, &collation);
+		if (OidIsValid(collation) && !get_collation_isdeterministic(collation))
+			ids->collation = collation;
+	}
+}
+
 /*
  * Read kind k's binding: its columns (a null value: created_at or
  * updated_at not kept), and its statuses, all of the kind's or none (then
@@ -486,13 +539,47 @@ ta_binding_signature(StringInfo sig, const char *name, const TaBinding *b)
 }
 
 /*
+ * The extension's schema, for a function of truck_accept_text (fn_nsp): as
+ * last resolved while the tables are, else looked up (an index scan of
+ * pg_extension, after a change of the catalog or the tables only).
+ */
+static Oid	ta_text_nsp = InvalidOid;	/* truck_accept_text's schema */
+
+static Oid
+ta_extension_nsp(Oid fn_nsp)
+{
+	Oid			nsp;
+
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (ta_tables_valid && fn_nsp == ta_text_nsp)
+		return ta_tables_nsp;
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("truck_accept"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	nsp = HeapTupleIsValid(tup) ?
+		((Form_pg_extension) GETSTRUCT(tup))->extnamespace : InvalidOid;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(nsp))
+		elog(ERROR, "extension truck_accept is not installed");
+	ta_text_nsp = fn_nsp;
+	return nsp;
+}
+
+/*
  * Find the tables for a call of the function fn_oid (whose schema is the
- * extension's).  Cheap when nothing changed since the last call: without a
- * catalog (1.x) it only checks that none has appeared (an ALTER EXTENSION
- * UPDATE in another session).
+ * extension's, or truck_accept_text's if "text_api").  Cheap when nothing
+ * changed since the last call: without a catalog (1.x) it only checks that
+ * none has appeared (an ALTER EXTENSION UPDATE in another session).
  */
 void
-ta_tables_resolve(Oid fn_oid)
+ta_tables_resolve(Oid fn_oid, bool text_api)
 {
 	Oid			nsp = get_func_namespace(fn_oid);
 	Oid			catalog;
@@ -501,11 +588,14 @@ ta_tables_resolve(Oid fn_oid)
 	Jsonb	   *statuses[TA_NKINDS];
 	char	   *names[TA_NKINDS];
 	TaBinding	bindings[TA_NKINDS];
+	TaIdTypes	ids;
 	MemoryContext cxt;
 	MemoryContext oldcxt;
 	StringInfoData sig;
 	int			k;
 
+	if (text_api)
+		nsp = ta_extension_nsp(nsp);
 	if (ta_tables_valid && nsp == ta_tables_nsp)
 	{
 		if (OidIsValid(ta_tables_catalog))
@@ -552,6 +642,8 @@ ta_tables_resolve(Oid fn_oid)
 			ta_read_binding(k, relids[k], columns[k], statuses[k], &bindings[k]);
 			ta_binding_signature(&sig, names[k], &bindings[k]);
 		}
+		ta_read_id_types(relids, bindings, &ids);
+		appendStringInfo(&sig, "ids %u %u %u", ids.ids, ids.trip, ids.collation);
 	} while (ta_tables_inval_seen);
 	MemoryContextSwitchTo(oldcxt);
 
@@ -566,6 +658,7 @@ ta_tables_resolve(Oid fn_oid)
 		ta_tables_relid[k] = relids[k];
 		ta_bindings[k] = bindings[k];
 	}
+	ta_ids = ids;
 	ta_tables_nsp = nsp;
 	ta_tables_catalog = catalog;
 	ta_tables_valid = true;
@@ -979,6 +1072,36 @@ const char *
 ta_status_shown(const char *status)
 {
 	return status[0] == '?' ? status + 1 : status;
+}
+
+/* The type of the ids (see IDS): UUIDOID or TEXTOID; "trip": of the trip ids. */
+Oid
+ta_id_type(bool trip)
+{
+	return trip ? ta_ids.trip : ta_ids.ids;
+}
+
+/*
+ * The collation text ids compare under, where that is not byte-wise (a
+ * nondeterministic one); InvalidOid where it is.
+ */
+Oid
+ta_id_collation(void)
+{
+	return ta_ids.collation;
+}
+
+/* A type of a statement's argument or column as checked: see TA_ID. */
+Oid
+ta_resolve_type(Oid type)
+{
+	if (type == TA_ID)
+		return ta_ids.ids;
+	if (type == TA_TRIP_ID)
+		return ta_ids.trip;
+	if (type == TA_ID_ARRAY)
+		return ta_ids.ids == TEXTOID ? TEXTARRAYOID : UUIDARRAYOID;
+	return type;
 }
 
 /* The table's column that plays "col" of kind; NULL if it keeps none. */

@@ -35,31 +35,16 @@
 #include "truck_accept.h"
 
 PG_FUNCTION_INFO_V1(take_events);
+PG_FUNCTION_INFO_V1(take_events_text);
 
 /* Channel of the notifications. */
 #define TA_NOTIFY_CHANNEL "truck_accept"
 
-/* The 36 characters of the text form uuid_out() gives, without fmgr. */
-static void
-ta_uuid_hex(const pg_uuid_t *u, char *text)
-{
-	static const char hex[] = "0123456789abcdef";
-	int			i;
-	int			j = 0;
-
-	for (i = 0; i < UUID_LEN; i++)
-	{
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			text[j++] = '-';
-		text[j++] = hex[u->data[i] >> 4];
-		text[j++] = hex[u->data[i] & 0x0f];
-	}
-}
-
+/* "key":"id" (a JSON string), or "key":null, after a comma. */
 void
-ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
+ta_json_id(StringInfo buf, const char *key, const TaId *id, bool isnull)
 {
-	char		text[36];
+	char		chars[36];
 
 	appendStringInfoString(buf, ",\"");
 	appendStringInfoString(buf, key);
@@ -69,9 +54,14 @@ ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u, bool isnull)
 		appendStringInfoString(buf, "null");
 		return;
 	}
-	ta_uuid_hex(u, text);
+	if (id->type != UUIDOID)
+	{
+		escape_json(buf, ta_id_text(id));
+		return;
+	}
+	ta_uuid_chars(&id->v.uuid, chars);
 	appendStringInfoChar(buf, '"');
-	appendBinaryStringInfo(buf, text, sizeof(text));
+	appendBinaryStringInfo(buf, chars, sizeof(chars));
 	appendStringInfoChar(buf, '"');
 }
 
@@ -97,13 +87,13 @@ ta_accepted_payload(TaAccept *acc)
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"event\":\"accepted\"");
-	ta_json_uuid(&buf, "request_id", &acc->request_id, false);
-	ta_json_uuid(&buf, "order_id", &acc->order.id, false);
-	ta_json_uuid(&buf, "assignment_id", &acc->assignment_id, false);
-	ta_json_uuid(&buf, "trip_id", &acc->trip_id, false);
-	ta_json_uuid(&buf, "transporter_id", &acc->transporter_id, false);
-	ta_json_uuid(&buf, "vehicle_id", &acc->vehicle_id, false);
-	ta_json_uuid(&buf, "driver_id", &acc->driver_id, !acc->has_driver);
+	ta_json_id(&buf, "request_id", &acc->request_id, false);
+	ta_json_id(&buf, "order_id", &acc->order.id, false);
+	ta_json_id(&buf, "assignment_id", &acc->assignment_id, false);
+	ta_json_id(&buf, "trip_id", &acc->trip_id, false);
+	ta_json_id(&buf, "transporter_id", &acc->transporter_id, false);
+	ta_json_id(&buf, "vehicle_id", &acc->vehicle_id, false);
+	ta_json_id(&buf, "driver_id", &acc->driver_id, !acc->has_driver);
 	appendStringInfo(&buf, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
 					 acc->order.trucks_filled, acc->order.trucks_needed);
 	escape_json(&buf, acc->order.status);
@@ -141,17 +131,16 @@ ta_jsonb_string(TaJsonbState *state, const char *key, char *str, int len)
 }
 
 static void
-ta_jsonb_uuid(TaJsonbState *state, const char *key, const pg_uuid_t *u,
-			  bool isnull)
+ta_jsonb_id(TaJsonbState *state, const char *key, const TaId *id,
+			bool isnull)
 {
 	JsonbValue	v;
 
 	if (!isnull)
 	{
-		char	   *text = palloc(36);
+		char	   *text = ta_id_text(id);
 
-		ta_uuid_hex(u, text);
-		ta_jsonb_string(state, key, text, 36);
+		ta_jsonb_string(state, key, text, strlen(text));
 		return;
 	}
 	ta_jsonb_key(state, key);
@@ -185,13 +174,13 @@ ta_accepted_jsonb(TaAccept *acc)
 	memset(&state, 0, sizeof(state));
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	ta_jsonb_string(&state, "event", "accepted", strlen("accepted"));
-	ta_jsonb_uuid(&state, "request_id", &acc->request_id, false);
-	ta_jsonb_uuid(&state, "order_id", &acc->order.id, false);
-	ta_jsonb_uuid(&state, "assignment_id", &acc->assignment_id, false);
-	ta_jsonb_uuid(&state, "trip_id", &acc->trip_id, false);
-	ta_jsonb_uuid(&state, "transporter_id", &acc->transporter_id, false);
-	ta_jsonb_uuid(&state, "vehicle_id", &acc->vehicle_id, false);
-	ta_jsonb_uuid(&state, "driver_id", &acc->driver_id, !acc->has_driver);
+	ta_jsonb_id(&state, "request_id", &acc->request_id, false);
+	ta_jsonb_id(&state, "order_id", &acc->order.id, false);
+	ta_jsonb_id(&state, "assignment_id", &acc->assignment_id, false);
+	ta_jsonb_id(&state, "trip_id", &acc->trip_id, false);
+	ta_jsonb_id(&state, "transporter_id", &acc->transporter_id, false);
+	ta_jsonb_id(&state, "vehicle_id", &acc->vehicle_id, false);
+	ta_jsonb_id(&state, "driver_id", &acc->driver_id, !acc->has_driver);
 	ta_jsonb_int(&state, "trucks_filled", acc->order.trucks_filled);
 	ta_jsonb_int(&state, "trucks_needed", acc->order.trucks_needed);
 	ta_jsonb_string(&state, "order_status", acc->order.status,
@@ -224,7 +213,7 @@ static TaStatement take_stmt = {
  * Which column of the events rows the statement returned (the table's live
  * columns, "e.*") fills each column of the function's row type, by name: -1
  * (NULL) for a column the table lacks and for a dropped column of the row
- * type.  The row type is truck_accept.event, or in an installation updated
+ * type; -2 - j for a uuid column j that the text API returns as text.  The row type is truck_accept.event, or in an installation updated
  * from 1.1 the events table's own (so a column the application adds comes
  * back too); a column of the table that the row type lacks is left out.  A
  * column of another type is an error.
@@ -249,6 +238,14 @@ lc_event_columns(TupleDesc result, TupleDesc returned)
 				break;
 		if (j == returned->natts)
 			continue;
+		/* the text API on uuid ids: a uuid id returned as its text */
+		if (att->atttypid == TEXTOID &&
+			TupleDescAttr(returned, j)->atttypid == UUIDOID &&
+			ta_api == TA_API_TEXT)
+		{
+			map[i] = -2 - j;
+			continue;
+		}
 		ta_check_column_type(ta_table_relid("events"), NameStr(att->attname),
 							 TupleDescAttr(returned, j)->atttypid,
 							 att->atttypid);
@@ -311,8 +308,16 @@ lc_take_events(FunctionCallInfo fcinfo)
 						  row_values, row_nulls);
 		for (j = 0; j < tupdesc->natts; j++)
 		{
-			values[j] = map[j] < 0 ? (Datum) 0 : row_values[map[j]];
-			nulls[j] = map[j] < 0 ? true : row_nulls[map[j]];
+			int			col = map[j] <= -2 ? -2 - map[j] : map[j];
+
+			values[j] = col < 0 ? (Datum) 0 : row_values[col];
+			nulls[j] = col < 0 ? true : row_nulls[col];
+			if (map[j] <= -2 && !nulls[j])
+			{
+				TaId		id = ta_id_from(values[j], UUIDOID);
+
+				values[j] = ta_id_result(&id);
+			}
 		}
 		tuplestore_putvalues(tupstore, tupdesc, values, nulls);
 	}
@@ -329,5 +334,12 @@ lc_take_events(FunctionCallInfo fcinfo)
 Datum
 take_events(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 1, lc_take_events);
+	return ta_call(fcinfo, 1, lc_take_events, TA_API_UUID);
+}
+
+/* truck_accept_text.take_events(), 2.2 on: with text ids */
+Datum
+take_events_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_take_events, TA_API_TEXT);
 }

@@ -60,6 +60,9 @@ PG_FUNCTION_INFO_V1(release_truck_request);
 PG_FUNCTION_INFO_V1(cancel_order);
 PG_FUNCTION_INFO_V1(expire_truck_requests);
 PG_FUNCTION_INFO_V1(complete_assignment);
+PG_FUNCTION_INFO_V1(release_truck_request_text);
+PG_FUNCTION_INFO_V1(cancel_order_text);
+PG_FUNCTION_INFO_V1(complete_assignment_text);
 
 /* Locks shared by several functions here. */
 static TaStatement lc_lock_request = {
@@ -67,7 +70,7 @@ static TaStatement lc_lock_request = {
 	" FROM ONLY {truck_requests} r"
 	" WHERE {r.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* The request's active assignment: stable while the request is locked. */
@@ -76,21 +79,21 @@ static TaStatement lc_read_active_assignment = {
 	" FROM ONLY {assignments} a"
 	" WHERE {a.truck_request_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* Lock the vehicle and (if any) the driver of an assignment, in order. */
 static void
-lc_lock_vehicle_driver(Oid fn_oid, const pg_uuid_t *vehicle_id,
-					   const pg_uuid_t *driver_id, bool has_driver)
+lc_lock_vehicle_driver(Oid fn_oid, const TaId *vehicle_id,
+					   const TaId *driver_id, bool has_driver)
 {
 	Datum		args[1];
 
-	args[0] = UUIDPGetDatum(vehicle_id);
+	args[0] = ta_id_arg(vehicle_id);
 	ta_exec(&ta_lock_vehicle, fn_oid, args, NULL);
 	if (has_driver)
 	{
-		args[0] = UUIDPGetDatum(driver_id);
+		args[0] = ta_id_arg(driver_id);
 		ta_exec(&ta_lock_driver, fn_oid, args, NULL);
 	}
 }
@@ -172,8 +175,8 @@ static TaStatement rel_writes = {
 	LC_WRITTEN("SELECT 1 AS t FROM asg UNION ALL SELECT 2 FROM req"
 			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
 			   " UNION ALL SELECT 16 FROM ord UNION ALL SELECT 32 FROM ev"),
-	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID,
-	TA_ORDER_STATUS_PARAM, UUIDOID, TEXTOID}, SPI_OK_SELECT, 1
+	9, {TA_ID, TA_ID, TA_ID, TA_ID, TA_ID, INT4OID,
+	TA_ORDER_STATUS_PARAM, TA_ID, TEXTOID}, SPI_OK_SELECT, 1
 };
 
 /*
@@ -182,7 +185,7 @@ static TaStatement rel_writes = {
  * extension: invariant_violations shows them).
  */
 static void
-lc_no_active_assignment(Oid fn_oid, const pg_uuid_t *request_id)
+lc_no_active_assignment(Oid fn_oid, const TaId *request_id)
 {
 	Oid			relid = ta_table_relid("assignments");
 
@@ -191,30 +194,30 @@ lc_no_active_assignment(Oid fn_oid, const pg_uuid_t *request_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("the active assignment of truck request %s is not visible in relation \"%s\"",
-						ta_uuid_text(request_id), ta_relation_name(relid)),
+						ta_id_text(request_id), ta_relation_name(relid)),
 				 errdetail("Row-level security hides the row."),
 				 errhint("Give the role a policy on the table that covers its own assignments, or exempt it from row-level security.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
 			 errmsg("truck request %s is assigned but has no active assignment",
-					ta_uuid_text(request_id)),
+					ta_id_text(request_id)),
 			 errdetail("The rows were changed without truck_accept's functions."),
 			 errhint("The view truck_accept.invariant_violations lists what is inconsistent; correct those rows.")));
 }
 
-static const Oid rel_result_types[8] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
+static const Oid rel_result_types[8] = {TEXTOID, BOOLOID, TA_ID, TA_ID,
 INT4OID, INT4OID, TEXTOID, TEXTOID};
 
 /* What a release found and did, for its result row. */
 typedef struct LcRelease
 {
-	pg_uuid_t	request_id;
-	pg_uuid_t	transporter_id;
+	TaId	request_id;
+	TaId	transporter_id;
 	const char *outcome;
 	const char *message;
 	TaOrder		order;
 	bool		has_assignment;
-	pg_uuid_t	assignment_id;
+	TaId	assignment_id;
 } LcRelease;
 
 /*
@@ -223,21 +226,21 @@ typedef struct LcRelease
  * the release leaves it.
  */
 static char *
-lc_released_payload(const LcRelease *release, const pg_uuid_t *trip_id,
-					const pg_uuid_t *vehicle_id, const pg_uuid_t *driver_id,
+lc_released_payload(const LcRelease *release, const TaId *trip_id,
+					const TaId *vehicle_id, const TaId *driver_id,
 					bool has_driver)
 {
 	StringInfoData payload;
 
 	initStringInfo(&payload);
 	appendStringInfoString(&payload, "{\"event\":\"released\"");
-	ta_json_uuid(&payload, "request_id", &release->request_id, false);
-	ta_json_uuid(&payload, "order_id", &release->order.id, false);
-	ta_json_uuid(&payload, "assignment_id", &release->assignment_id, false);
-	ta_json_uuid(&payload, "trip_id", trip_id, false);
-	ta_json_uuid(&payload, "transporter_id", &release->transporter_id, false);
-	ta_json_uuid(&payload, "vehicle_id", vehicle_id, false);
-	ta_json_uuid(&payload, "driver_id", driver_id, !has_driver);
+	ta_json_id(&payload, "request_id", &release->request_id, false);
+	ta_json_id(&payload, "order_id", &release->order.id, false);
+	ta_json_id(&payload, "assignment_id", &release->assignment_id, false);
+	ta_json_id(&payload, "trip_id", trip_id, false);
+	ta_json_id(&payload, "transporter_id", &release->transporter_id, false);
+	ta_json_id(&payload, "vehicle_id", vehicle_id, false);
+	ta_json_id(&payload, "driver_id", driver_id, !has_driver);
 	appendStringInfo(&payload, ",\"trucks_filled\":%d,\"trucks_needed\":%d,\"order_status\":",
 					 release->order.trucks_filled, release->order.trucks_needed);
 	escape_json(&payload, release->order.status);
@@ -257,19 +260,19 @@ lc_release_assignment(LcRelease *release, Oid fn_oid)
 	Datum		args[TA_MAX_ARGS];
 	char		arg_nulls[TA_MAX_ARGS];
 	bool		isnull;
-	pg_uuid_t	vehicle_id = ta_col_uuid(2, &isnull);
+	TaId	vehicle_id = ta_col_id(2, false, &isnull);
 	bool		has_driver;
-	pg_uuid_t	driver_id = ta_col_uuid(3, &isnull);
-	pg_uuid_t	trip_id;
+	TaId	driver_id = ta_col_id(3, false, &isnull);
+	TaId	trip_id;
 	char	   *payload;
 
 	has_driver = !isnull;
-	release->assignment_id = ta_col_uuid(1, &isnull);
-	trip_id = ta_col_uuid(4, &isnull);
+	release->assignment_id = ta_col_id(1, false, &isnull);
+	trip_id = ta_col_id(4, true, &isnull);
 	release->has_assignment = true;
 
 	lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
-	args[0] = UUIDPGetDatum(&release->order.id);
+	args[0] = ta_id_arg(&release->order.id);
 	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 		ta_order_lock_failed(fn_oid, &release->order.id, "truck request",
 							 &release->request_id, true);
@@ -287,13 +290,13 @@ lc_release_assignment(LcRelease *release, Oid fn_oid)
 	payload = lc_released_payload(release, &trip_id, &vehicle_id, &driver_id,
 								  has_driver);
 
-	args[0] = UUIDPGetDatum(&release->request_id);
-	args[1] = UUIDPGetDatum(&release->assignment_id);
-	args[2] = UUIDPGetDatum(&vehicle_id);
-	args[3] = UUIDPGetDatum(&driver_id);
-	args[4] = UUIDPGetDatum(&release->order.id);
+	args[0] = ta_id_arg(&release->request_id);
+	args[1] = ta_id_arg(&release->assignment_id);
+	args[2] = ta_id_arg(&vehicle_id);
+	args[3] = ta_id_arg(&driver_id);
+	args[4] = ta_id_arg(&release->order.id);
 	args[5] = Int32GetDatum(release->order.trucks_filled);
-	args[7] = UUIDPGetDatum(&release->transporter_id);
+	args[7] = ta_id_arg(&release->transporter_id);
 	args[8] = CStringGetTextDatum(payload);
 	memset(arg_nulls, ' ', sizeof(arg_nulls));
 	args[6] = ta_status_param("orders", release->order.status, &isnull);
@@ -319,22 +322,22 @@ static void
 lc_release_locked(LcRelease *release, Oid fn_oid)
 {
 	char		status[TA_STATUS_LEN];
-	pg_uuid_t	holder;
+	TaId	holder;
 	bool		holder_isnull;
 	bool		isnull;
 	Datum		args[1];
 
 	ta_col_status(1, status);
-	release->order.id = ta_col_uuid(2, &isnull);
-	holder = ta_col_uuid(3, &holder_isnull);
+	release->order.id = ta_col_id(2, false, &isnull);
+	holder = ta_col_id(3, false, &holder_isnull);
 
-	args[0] = UUIDPGetDatum(&release->request_id);
+	args[0] = ta_id_arg(&release->request_id);
 	if (strcmp(status, "assigned") != 0)
 	{
 		release->outcome = "not_assigned";
 		release->message = "This request is not assigned";
 	}
-	else if (holder_isnull || !ta_uuid_eq(&holder, &release->transporter_id))
+	else if (holder_isnull || !ta_id_eq(&holder, &release->transporter_id))
 	{
 		release->outcome = "not_yours";
 		release->message = "This request is assigned to another transporter";
@@ -357,11 +360,11 @@ lc_release_result(FunctionCallInfo fcinfo, const LcRelease *release)
 	values[0] = CStringGetTextDatum(release->outcome);
 	values[1] = BoolGetDatum(strcmp(release->outcome, "released") == 0);
 	if (release->has_assignment)
-		values[2] = ta_uuid_datum(&release->assignment_id);
+		values[2] = ta_id_result(&release->assignment_id);
 	else
 		nulls[2] = true;
 	if (strcmp(release->outcome, "not_found") != 0)
-		values[3] = ta_uuid_datum(&release->order.id);
+		values[3] = ta_id_result(&release->order.id);
 	else
 		nulls[3] = true;
 	if (release->order.known)
@@ -386,13 +389,13 @@ lc_release(FunctionCallInfo fcinfo)
 
 	ta_require_arg(fcinfo, 0, "request_id");
 	ta_require_arg(fcinfo, 1, "transporter_id");
-	release.request_id = *PG_GETARG_UUID_P(0);
-	release.transporter_id = *PG_GETARG_UUID_P(1);
+	ta_arg_id(fcinfo, 0, &release.request_id);
+	ta_arg_id(fcinfo, 1, &release.transporter_id);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&release.request_id);
+	args[0] = ta_id_arg(&release.request_id);
 	if (ta_exec(&lc_lock_request, fn_oid, args, NULL) == 0)
 	{
 		release.outcome = "not_found";
@@ -403,7 +406,7 @@ lc_release(FunctionCallInfo fcinfo)
 		lc_release_locked(&release, fn_oid);
 		if (!release.order.known)
 		{
-			args[0] = UUIDPGetDatum(&release.order.id);
+			args[0] = ta_id_arg(&release.order.id);
 			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
 				ta_fetch_order(&release.order, 1);
 		}
@@ -419,7 +422,14 @@ lc_release(FunctionCallInfo fcinfo)
 Datum
 release_truck_request(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 2, lc_release);
+	return ta_call(fcinfo, 2, lc_release, TA_API_UUID);
+}
+
+/* truck_accept_text.release_truck_request(), 2.2 on: with text ids */
+Datum
+release_truck_request_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 2, lc_release, TA_API_TEXT);
 }
 
 /* ---------------------------------------------------------------------------
@@ -438,7 +448,7 @@ static TaStatement can_lock_requests = {
 	"SELECT {r.id}, {r.status:text} FROM ONLY {truck_requests} r"
 	" WHERE {r.order_id} OPERATOR(pg_catalog.=) $1"
 	" ORDER BY {r.id} FOR NO KEY UPDATE OF r",
-	1, {UUIDOID}, SPI_OK_SELECT, 0
+	1, {TA_ID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement can_lock_vehicles = {
@@ -447,7 +457,7 @@ static TaStatement can_lock_vehicles = {
 	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'})"
 	" ORDER BY {v.id} FOR NO KEY UPDATE OF v",
-	1, {UUIDOID}, SPI_OK_SELECT, 0
+	1, {TA_ID}, SPI_OK_SELECT, 0
 };
 
 static TaStatement can_lock_drivers = {
@@ -456,7 +466,7 @@ static TaStatement can_lock_drivers = {
 	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'})"
 	" ORDER BY {d.id} FOR NO KEY UPDATE OF d",
-	1, {UUIDOID}, SPI_OK_SELECT, 0
+	1, {TA_ID}, SPI_OK_SELECT, 0
 };
 
 /*
@@ -524,7 +534,7 @@ static TaStatement can_writes = {
 	" (SELECT pg_catalog.count(*) FROM act WHERE act.driver_id IS NOT NULL)::pg_catalog.int4,"
 	" (SELECT pg_catalog.count(*) FROM ev)::pg_catalog.int4"
 	" FROM pay p ORDER BY p.k, p.ord",
-	2, {UUIDOID, UUIDARRAYOID}, SPI_OK_SELECT, 0
+	2, {TA_ID, TA_ID_ARRAY}, SPI_OK_SELECT, 0
 };
 
 static bool
@@ -543,7 +553,7 @@ lc_order_status_is_final(const char *status)
  * was skipped (see ta_write_skipped).
  */
 static void
-lc_check_cancel_writes(Oid fn_oid, const pg_uuid_t *order_id,
+lc_check_cancel_writes(Oid fn_oid, const TaId *order_id,
 					   int32 open_requests, int32 assigned_requests)
 {
 	const char *action = "cancelling order";
@@ -597,12 +607,15 @@ lc_cancel_lock_requests(Oid fn_oid, Datum *args, int32 *open_requests,
 		Datum		status = ta_row_col(i, 2, TEXTOID, &isnull);
 		char	   *s = isnull ? "" : TextDatumGetCString(status);
 
-		ids[i] = ta_uuid_datum(DatumGetUUIDP(ta_row_col_notnull(i, 1, UUIDOID)));
+		ids[i] = ta_row_col_notnull(i, 1, TA_ID);	/* lives until SPI_finish */
 		if (strcmp(s, "assigned") == 0)
 			(*assigned_requests)++;
 		if (strcmp(s, "assigned") == 0 || strcmp(s, "searching") == 0)
 			(*open_requests)++;
 	}
+	if (ta_id_type(false) == TEXTOID)
+		return PointerGetDatum(construct_array(ids, (int) nrequests, TEXTOID,
+											   -1, false, TYPALIGN_INT));
 	return PointerGetDatum(construct_array(ids, (int) nrequests, UUIDOID,
 										   UUID_LEN, false, TYPALIGN_CHAR));
 }
@@ -622,7 +635,7 @@ lc_cancel_locked(LcCancel *cancel, Oid fn_oid)
 	int32		open_requests = 0;
 	int32		assigned_requests = 0;
 
-	args[0] = UUIDPGetDatum(&cancel->order.id);
+	args[0] = ta_id_arg(&cancel->order.id);
 
 	/* requests, vehicles, drivers, then the order: the lock order */
 	locked_ids = lc_cancel_lock_requests(fn_oid, args, &open_requests,
@@ -693,12 +706,12 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 	Datum		args[1];
 
 	ta_require_arg(fcinfo, 0, "order_id");
-	cancel.order.id = *PG_GETARG_UUID_P(0);
+	ta_arg_id(fcinfo, 0, &cancel.order.id);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&cancel.order.id);
+	args[0] = ta_id_arg(&cancel.order.id);
 	if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 0)
 	{
 		cancel.outcome = "not_found";
@@ -726,7 +739,14 @@ lc_cancel_order(FunctionCallInfo fcinfo)
 Datum
 cancel_order(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 1, lc_cancel_order);
+	return ta_call(fcinfo, 1, lc_cancel_order, TA_API_UUID);
+}
+
+/* truck_accept_text.cancel_order(), 2.2 on: with text ids */
+Datum
+cancel_order_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_cancel_order, TA_API_TEXT);
 }
 
 /* ---------------------------------------------------------------------------
@@ -836,7 +856,7 @@ lc_expire(FunctionCallInfo fcinfo)
 Datum
 expire_truck_requests(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 1, lc_expire);
+	return ta_call(fcinfo, 1, lc_expire, TA_API_NONE);
 }
 
 /* ---------------------------------------------------------------------------
@@ -853,7 +873,7 @@ expire_truck_requests(PG_FUNCTION_ARGS)
 static TaStatement cmp_find = {
 	"SELECT {a.truck_request_id} FROM ONLY {assignments} a"
 	" WHERE {a.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* Read under the request's lock, which every change of the assignment takes. */
@@ -862,7 +882,7 @@ static TaStatement cmp_read = {
 	" {a.transporter_id}, {a.trip_id}"
 	" FROM ONLY {assignments} a"
 	" WHERE {a.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* Under the order's lock: the order's other active assignments. */
@@ -871,7 +891,7 @@ static TaStatement cmp_others = {
 	" WHERE {a.order_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}"
 	" AND {a.id} OPERATOR(pg_catalog.<>) $2",
-	2, {UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+	2, {TA_ID, TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement cmp_writes = {
@@ -902,7 +922,7 @@ static TaStatement cmp_writes = {
 			   " UNION ALL SELECT 4 FROM veh UNION ALL SELECT 8 FROM drv"
 			   " UNION ALL SELECT 16 FROM ord UNION ALL SELECT 32 FROM ev_asg"
 			   " UNION ALL SELECT 64 FROM ev_ord"),
-	9, {UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, BOOLOID, UUIDOID, TEXTOID,
+	9, {TA_ID, TA_ID, TA_ID, TA_ID, TA_ID, BOOLOID, TA_ID, TEXTOID,
 	TEXTOID}, SPI_OK_SELECT, 1
 };
 
@@ -912,14 +932,14 @@ static const char *const cmp_tables[] = {
 	"events"
 };
 
-static const Oid cmp_result_types[6] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
+static const Oid cmp_result_types[6] = {TEXTOID, BOOLOID, TA_ID, TA_ID,
 TEXTOID, TEXTOID};
 
 /* What a completion found and did, for its result row. */
 typedef struct LcComplete
 {
-	pg_uuid_t	assignment_id;
-	pg_uuid_t	request_id;
+	TaId	assignment_id;
+	TaId	request_id;
 	bool		found;
 	TaOrder		order;
 	const char *outcome;
@@ -932,22 +952,22 @@ typedef struct LcComplete
  * the order's status as the completion leaves it.
  */
 static char *
-lc_completed_payload(const LcComplete *complete, const pg_uuid_t *trip_id,
-					 const pg_uuid_t *transporter_id,
-					 const pg_uuid_t *vehicle_id, const pg_uuid_t *driver_id,
+lc_completed_payload(const LcComplete *complete, const TaId *trip_id,
+					 const TaId *transporter_id,
+					 const TaId *vehicle_id, const TaId *driver_id,
 					 bool has_driver)
 {
 	StringInfoData payload;
 
 	initStringInfo(&payload);
 	appendStringInfoString(&payload, "{\"event\":\"assignment_completed\"");
-	ta_json_uuid(&payload, "assignment_id", &complete->assignment_id, false);
-	ta_json_uuid(&payload, "request_id", &complete->request_id, false);
-	ta_json_uuid(&payload, "order_id", &complete->order.id, false);
-	ta_json_uuid(&payload, "trip_id", trip_id, false);
-	ta_json_uuid(&payload, "transporter_id", transporter_id, false);
-	ta_json_uuid(&payload, "vehicle_id", vehicle_id, false);
-	ta_json_uuid(&payload, "driver_id", driver_id, !has_driver);
+	ta_json_id(&payload, "assignment_id", &complete->assignment_id, false);
+	ta_json_id(&payload, "request_id", &complete->request_id, false);
+	ta_json_id(&payload, "order_id", &complete->order.id, false);
+	ta_json_id(&payload, "trip_id", trip_id, false);
+	ta_json_id(&payload, "transporter_id", transporter_id, false);
+	ta_json_id(&payload, "vehicle_id", vehicle_id, false);
+	ta_json_id(&payload, "driver_id", driver_id, !has_driver);
 	appendStringInfoString(&payload, ",\"order_status\":");
 	escape_json(&payload, complete->order.status);
 	appendStringInfoChar(&payload, '}');
@@ -956,13 +976,13 @@ lc_completed_payload(const LcComplete *complete, const pg_uuid_t *trip_id,
 
 /* The JSON of an "order_completed" event. */
 static char *
-lc_order_completed_payload(const pg_uuid_t *order_id)
+lc_order_completed_payload(const TaId *order_id)
 {
 	StringInfoData order_payload;
 
 	initStringInfo(&order_payload);
 	appendStringInfoString(&order_payload, "{\"event\":\"order_completed\"");
-	ta_json_uuid(&order_payload, "order_id", order_id, false);
+	ta_json_id(&order_payload, "order_id", order_id, false);
 	appendStringInfoChar(&order_payload, '}');
 	return order_payload.data;
 }
@@ -981,23 +1001,23 @@ lc_complete_active(LcComplete *complete, Oid fn_oid)
 	Datum		args[TA_MAX_ARGS];
 	char		arg_nulls[TA_MAX_ARGS];
 	bool		isnull;
-	pg_uuid_t	vehicle_id = ta_col_uuid(3, &isnull);
-	pg_uuid_t	driver_id = ta_col_uuid(4, &isnull);
+	TaId	vehicle_id = ta_col_id(3, false, &isnull);
+	TaId	driver_id = ta_col_id(4, false, &isnull);
 	bool		has_driver = !isnull;
-	pg_uuid_t	transporter_id = ta_col_uuid(5, &isnull);
-	pg_uuid_t	trip_id = ta_col_uuid(6, &isnull);
+	TaId	transporter_id = ta_col_id(5, false, &isnull);
+	TaId	trip_id = ta_col_id(6, true, &isnull);
 	bool		complete_order;
 	char	   *payload;
 	char	   *order_payload;
 
 	lc_lock_vehicle_driver(fn_oid, &vehicle_id, &driver_id, has_driver);
-	args[0] = UUIDPGetDatum(&complete->order.id);
+	args[0] = ta_id_arg(&complete->order.id);
 	if (ta_exec(&ta_lock_order, fn_oid, args, NULL) != 1)
 		ta_order_lock_failed(fn_oid, &complete->order.id, "assignment",
 							 &complete->assignment_id, true);
 	ta_fetch_order(&complete->order, 1);
 
-	args[1] = UUIDPGetDatum(&complete->assignment_id);
+	args[1] = ta_id_arg(&complete->assignment_id);
 	ta_exec(&cmp_others, fn_oid, args, NULL);
 	complete_order = ta_col_int32(1) == 0 &&
 		strcmp(complete->order.status, "fully_filled") == 0 &&
@@ -1009,13 +1029,13 @@ lc_complete_active(LcComplete *complete, Oid fn_oid)
 								   &vehicle_id, &driver_id, has_driver);
 	order_payload = lc_order_completed_payload(&complete->order.id);
 
-	args[0] = UUIDPGetDatum(&complete->assignment_id);
-	args[1] = UUIDPGetDatum(&complete->request_id);
-	args[2] = UUIDPGetDatum(&vehicle_id);
-	args[3] = UUIDPGetDatum(&driver_id);
-	args[4] = UUIDPGetDatum(&complete->order.id);
+	args[0] = ta_id_arg(&complete->assignment_id);
+	args[1] = ta_id_arg(&complete->request_id);
+	args[2] = ta_id_arg(&vehicle_id);
+	args[3] = ta_id_arg(&driver_id);
+	args[4] = ta_id_arg(&complete->order.id);
 	args[5] = BoolGetDatum(complete_order);
-	args[6] = UUIDPGetDatum(&transporter_id);
+	args[6] = ta_id_arg(&transporter_id);
 	args[7] = CStringGetTextDatum(payload);
 	args[8] = CStringGetTextDatum(order_payload);
 	memset(arg_nulls, ' ', sizeof(arg_nulls));
@@ -1048,12 +1068,12 @@ lc_complete_found(LcComplete *complete, Oid fn_oid)
 	bool		isnull;
 
 	complete->found = true;
-	complete->request_id = ta_col_uuid(1, &isnull);
+	complete->request_id = ta_col_id(1, false, &isnull);
 
 	/* the request first, then the assignment as it stands under its lock */
-	args[0] = UUIDPGetDatum(&complete->request_id);
+	args[0] = ta_id_arg(&complete->request_id);
 	ta_exec(&lc_lock_request, fn_oid, args, NULL);
-	args[0] = UUIDPGetDatum(&complete->assignment_id);
+	args[0] = ta_id_arg(&complete->assignment_id);
 	if (ta_exec(&cmp_read, fn_oid, args, NULL) != 1)
 	{
 		/* deleted while this call waited for its request */
@@ -1063,7 +1083,7 @@ lc_complete_found(LcComplete *complete, Oid fn_oid)
 	else
 	{
 		ta_col_status(1, status);
-		complete->order.id = ta_col_uuid(2, &isnull);
+		complete->order.id = ta_col_id(2, false, &isnull);
 	}
 
 	if (!complete->found)
@@ -1098,8 +1118,8 @@ lc_complete_result(FunctionCallInfo fcinfo, const LcComplete *complete)
 	values[1] = BoolGetDatum(strcmp(complete->outcome, "completed") == 0);
 	if (complete->found)
 	{
-		values[2] = ta_uuid_datum(&complete->request_id);
-		values[3] = ta_uuid_datum(&complete->order.id);
+		values[2] = ta_id_result(&complete->request_id);
+		values[3] = ta_id_result(&complete->order.id);
 	}
 	else
 		nulls[2] = nulls[3] = true;
@@ -1120,12 +1140,12 @@ lc_complete(FunctionCallInfo fcinfo)
 	Datum		args[1];
 
 	ta_require_arg(fcinfo, 0, "assignment_id");
-	complete.assignment_id = *PG_GETARG_UUID_P(0);
+	ta_arg_id(fcinfo, 0, &complete.assignment_id);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	args[0] = UUIDPGetDatum(&complete.assignment_id);
+	args[0] = ta_id_arg(&complete.assignment_id);
 	if (ta_exec(&cmp_find, fn_oid, args, NULL) == 0)
 	{
 		complete.outcome = "not_found";
@@ -1136,7 +1156,7 @@ lc_complete(FunctionCallInfo fcinfo)
 		lc_complete_found(&complete, fn_oid);
 		if (complete.found && !complete.order.known)
 		{
-			args[0] = UUIDPGetDatum(&complete.order.id);
+			args[0] = ta_id_arg(&complete.order.id);
 			if (ta_exec(&ta_read_order, fn_oid, args, NULL) == 1)
 				ta_fetch_order(&complete.order, 1);
 		}
@@ -1153,5 +1173,12 @@ lc_complete(FunctionCallInfo fcinfo)
 Datum
 complete_assignment(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 1, lc_complete);
+	return ta_call(fcinfo, 1, lc_complete, TA_API_UUID);
+}
+
+/* truck_accept_text.complete_assignment(), 2.2 on: with text ids */
+Datum
+complete_assignment_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 1, lc_complete, TA_API_TEXT);
 }

@@ -70,8 +70,8 @@ ta_open_order_status(int32 filled, int32 needed)
  * else the caller answers not_found (deleted while it waited).
  */
 void
-ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id, const char *what,
-					 const pg_uuid_t *whose, bool missing_is_error)
+ta_order_lock_failed(Oid fn_oid, const TaId *order_id, const char *what,
+					 const TaId *whose, bool missing_is_error)
 {
 	Oid			relid = ta_table_relid("orders");
 
@@ -81,9 +81,9 @@ ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id, const char *what,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 whose == NULL ?
 				 errmsg("order %s cannot be locked in relation \"%s\"",
-						ta_uuid_text(order_id), ta_relation_name(relid)) :
+						ta_id_text(order_id), ta_relation_name(relid)) :
 				 errmsg("order %s of %s %s cannot be locked in relation \"%s\"",
-						ta_uuid_text(order_id), what, ta_uuid_text(whose),
+						ta_id_text(order_id), what, ta_id_text(whose),
 						ta_relation_name(relid)),
 				 errdetail("Row-level security hides the row from a locking read, which needs a policy for UPDATE as well as for SELECT."),
 				 errhint("Give the role a policy for UPDATE on the table that covers the orders it may change, or exempt it from row-level security.")));
@@ -91,7 +91,7 @@ ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id, const char *what,
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("order %s of %s %s does not exist",
-						ta_uuid_text(order_id), what, ta_uuid_text(whose)),
+						ta_id_text(order_id), what, ta_id_text(whose)),
 				 errdetail("Relation \"%s\" has no row with that id.",
 						   ta_relation_name(relid)),
 				 errhint("Correct the row that names the order, and restore its foreign key.")));

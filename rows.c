@@ -64,6 +64,10 @@
  * privilege, so that column privileges and the permission error stay
  * PostgreSQL's own; when row security applies to the table; or when the
  * table is not a plain table with a one-column btree primary key on "id".
+ * A text "id" (2.2 on) is read directly only where its key's collation is
+ * deterministic, so that the key's equality is byte-wise as the recheck of
+ * a newer version's id is; under a nondeterministic collation (one that
+ * ignores case, say) the statement reads it, and its "=" decides.
  */
 
 /*
@@ -77,7 +81,7 @@ static TaStatement ta_lock_request = {
 	" FROM ONLY {truck_requests} r"
 	" WHERE {r.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF r",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_vehicle = {
@@ -85,7 +89,7 @@ TaStatement ta_lock_vehicle = {
 	" FROM ONLY {vehicles} v"
 	" WHERE {v.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF v",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_driver = {
@@ -93,7 +97,7 @@ TaStatement ta_lock_driver = {
 	" FROM ONLY {drivers} d"
 	" WHERE {d.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF d",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_lock_order = {
@@ -101,14 +105,14 @@ TaStatement ta_lock_order = {
 	" FROM ONLY {orders} o"
 	" WHERE {o.id} OPERATOR(pg_catalog.=) $1"
 	" FOR NO KEY UPDATE OF o",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 TaStatement ta_read_order = {
 	"SELECT {o.trucks_filled}, {o.trucks_needed}, {o.status:text}"
 	" FROM ONLY {orders} o"
 	" WHERE {o.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_request = {
@@ -116,21 +120,21 @@ static TaStatement ta_read_request = {
 	" {r.assigned_transporter_id}, {r.expires_at:tz}"
 	" FROM ONLY {truck_requests} r"
 	" WHERE {r.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_vehicle = {
 	"SELECT {v.transporter_id}, {v.vehicle_type}, {v.status:text}"
 	" FROM ONLY {vehicles} v"
 	" WHERE {v.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 static TaStatement ta_read_driver = {
 	"SELECT {d.transporter_id}, {d.status:text}"
 	" FROM ONLY {drivers} d"
 	" WHERE {d.id} OPERATOR(pg_catalog.=) $1",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /*
@@ -140,19 +144,19 @@ static TaStatement ta_read_driver = {
 const TaRowSpec ta_request_row = {
 	"truck_requests", 5,
 	{"status", "order_id", "vehicle_type", "assigned_transporter_id", "expires_at"},
-	{TEXTOID, UUIDOID, TEXTOID, UUIDOID, TIMESTAMPTZOID}, 0x07,
+	{TEXTOID, TA_ID, TEXTOID, TA_ID, TIMESTAMPTZOID}, 0x07,
 	&ta_read_request, &ta_lock_request
 };
 
 const TaRowSpec ta_vehicle_row = {
 	"vehicles", 3, {"transporter_id", "vehicle_type", "status"},
-	{UUIDOID, TEXTOID, TEXTOID}, 0x07,
+	{TA_ID, TEXTOID, TEXTOID}, 0x07,
 	&ta_read_vehicle, &ta_lock_vehicle
 };
 
 const TaRowSpec ta_driver_row = {
 	"drivers", 2, {"transporter_id", "status"},
-	{UUIDOID, TEXTOID}, 0x03,
+	{TA_ID, TEXTOID}, 0x03,
 	&ta_read_driver, &ta_lock_driver
 };
 
@@ -164,14 +168,14 @@ const TaRowSpec ta_order_row = {
 
 /* Read the row through its SQL statement (see ROWS BY PRIMARY KEY). */
 static bool
-ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
+ta_row_fetch_spi(const TaRowSpec *spec, Oid fn_oid, const TaId *id,
 				 bool lock, TaRow *row)
 {
 	Datum		args[1];
 	TupleDesc	tupdesc;
 	int			i;
 
-	args[0] = UUIDPGetDatum(id);
+	args[0] = ta_id_arg(id);
 	row->have_tid = false;
 	if (ta_exec(lock ? spec->lock : spec->read, fn_oid, args, NULL) == 0)
 		return false;
@@ -255,7 +259,8 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 	bool		ok;
 
 	if (!OidIsValid(indexoid) || id_attnum == InvalidAttrNumber ||
-		TupleDescAttr(RelationGetDescr(rel), id_attnum - 1)->atttypid != UUIDOID)
+		TupleDescAttr(RelationGetDescr(rel), id_attnum - 1)->atttypid !=
+		ta_id_type(false))
 		return InvalidOid;
 
 	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
@@ -266,6 +271,17 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 
 		ok = idx->indnkeyatts == 1 && idx->indkey.values[0] == id_attnum &&
 			idx->indimmediate;
+	}
+	/* a text key: only where equality is byte-wise (see ROWS BY PRIMARY KEY) */
+	if (ok && ta_id_type(false) == TEXTOID)
+	{
+		bool		isnull;
+		Datum		d = SysCacheGetAttr(INDEXRELID, tup,
+										Anum_pg_index_indcollation, &isnull);
+		Oid			collation = isnull ? InvalidOid :
+			((oidvector *) DatumGetPointer(d))->values[0];
+
+		ok = OidIsValid(collation) && get_collation_isdeterministic(collation);
 	}
 	ReleaseSysCache(tup);
 	if (!ok)
@@ -325,7 +341,7 @@ ta_row_open(const TaRowSpec *spec, bool lock,
 	if (*id_attnum != InvalidAttrNumber)
 		ta_check_column_type(relid, ta_column_att(spec->kind, "id"),
 							 TupleDescAttr(tupdesc, *id_attnum - 1)->atttypid,
-							 UUIDOID);
+							 TA_ID);
 	for (i = 0; i < spec->ncols; i++)
 	{
 		const char *att = ta_column_att(spec->kind, spec->cols[i]);
@@ -411,7 +427,7 @@ ta_row_settle(TupleTableSlot *slot, TaRow *row)
 /* Find the row whose id is *id through the primary key index. */
 static bool
 ta_row_index_read(Relation rel, Oid indexoid, Snapshot snapshot,
-				  const pg_uuid_t *id, bool settle, TupleTableSlot *slot,
+				  const TaId *id, bool settle, TupleTableSlot *slot,
 				  TaRow *row)
 {
 	Relation	index = index_open(indexoid, AccessShareLock);
@@ -419,7 +435,13 @@ ta_row_index_read(Relation rel, Oid indexoid, Snapshot snapshot,
 	ScanKeyData key;
 	bool		found;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
+	if (id->type == UUIDOID)
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, ta_id_arg(id));
+	else
+	{
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, ta_id_arg(id));
+		key.sk_collation = index->rd_indcollation[0];
+	}
 	scan = ta_index_beginscan(rel, index, snapshot, 1, 0);
 	index_rescan(scan, &key, 1, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
@@ -442,7 +464,7 @@ ta_row_index_read(Relation rel, Oid indexoid, Snapshot snapshot,
  */
 static bool
 ta_row_lock(Relation rel, Snapshot snapshot, AttrNumber id_attnum,
-			const pg_uuid_t *id, TaRow *row, TupleTableSlot *locked)
+			const TaId *id, TaRow *row, TupleTableSlot *locked)
 {
 	ItemPointerData tid = row->tid;
 	TM_FailureData tmfd;
@@ -464,7 +486,12 @@ ta_row_lock(Relation rel, Snapshot snapshot, AttrNumber id_attnum,
 				bool		isnull;
 				Datum		d = slot_getattr(locked, id_attnum, &isnull);
 
-				return !isnull && ta_uuid_eq(DatumGetUUIDP(d), id);
+				TaId		found;
+
+				if (isnull)
+					return false;
+				ta_id_set(&found, d, id->type);
+				return ta_id_eq(&found, id);
 			}
 			return true;
 		case TM_SelfModified:
@@ -533,7 +560,7 @@ ta_row_copy(Relation rel, const TaRowSpec *spec, const AttrNumber *attnums,
 static bool
 ta_row_fetch_direct(Relation rel, const TaRowSpec *spec, Oid indexoid,
 					const AttrNumber *attnums, AttrNumber id_attnum,
-					const pg_uuid_t *id, bool lock, bool may_lock, TaRow *row)
+					const TaId *id, bool lock, bool may_lock, TaRow *row)
 {
 	Snapshot	snapshot;
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
@@ -588,7 +615,7 @@ ta_row_check_notnull(Relation rel, const TaRowSpec *spec, const TaRow *row)
  * (42804) or a NULL where a value is needed (23502).
  */
 bool
-ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const pg_uuid_t *id,
+ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const TaId *id,
 			 bool lock, TaRow *row)
 {
 	Relation	rel;

@@ -67,7 +67,8 @@ ta_get_plan(TaStatement *st, Oid fn_oid)
 
 		for (i = 0; i < st->nargs; i++)
 			argtypes[i] = st->argtypes[i] == TA_ORDER_STATUS_PARAM ?
-				ta_status_param_type("orders") : st->argtypes[i];
+				ta_status_param_type("orders") :
+				ta_resolve_type(st->argtypes[i]);
 		plan = SPI_prepare(sql, st->nargs, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
@@ -188,45 +189,45 @@ typedef struct TaColumn
 } TaColumn;
 
 static const TaColumn ta_columns[] = {
-	{"orders", "id", UUIDOID},
+	{"orders", "id", TA_ID},
 	{"orders", "trucks_filled", INT4OID},
 	{"orders", "trucks_needed", INT4OID},
 	{"orders", "status", TEXTOID},
 	{"orders", "updated_at", TIMESTAMPTZOID},
-	{"truck_requests", "id", UUIDOID},
-	{"truck_requests", "order_id", UUIDOID},
+	{"truck_requests", "id", TA_ID},
+	{"truck_requests", "order_id", TA_ID},
 	{"truck_requests", "vehicle_type", TEXTOID},
 	{"truck_requests", "status", TEXTOID},
-	{"truck_requests", "assigned_transporter_id", UUIDOID},
-	{"truck_requests", "assigned_vehicle_id", UUIDOID},
-	{"truck_requests", "assigned_driver_id", UUIDOID},
+	{"truck_requests", "assigned_transporter_id", TA_ID},
+	{"truck_requests", "assigned_vehicle_id", TA_ID},
+	{"truck_requests", "assigned_driver_id", TA_ID},
 	{"truck_requests", "assigned_at", TIMESTAMPTZOID},
 	{"truck_requests", "expires_at", TIMESTAMPTZOID},
 	{"truck_requests", "updated_at", TIMESTAMPTZOID},
-	{"vehicles", "id", UUIDOID},
-	{"vehicles", "transporter_id", UUIDOID},
+	{"vehicles", "id", TA_ID},
+	{"vehicles", "transporter_id", TA_ID},
 	{"vehicles", "vehicle_type", TEXTOID},
 	{"vehicles", "status", TEXTOID},
 	{"vehicles", "updated_at", TIMESTAMPTZOID},
-	{"drivers", "id", UUIDOID},
-	{"drivers", "transporter_id", UUIDOID},
+	{"drivers", "id", TA_ID},
+	{"drivers", "transporter_id", TA_ID},
 	{"drivers", "status", TEXTOID},
 	{"drivers", "updated_at", TIMESTAMPTZOID},
-	{"assignments", "id", UUIDOID},
-	{"assignments", "trip_id", UUIDOID},
-	{"assignments", "truck_request_id", UUIDOID},
-	{"assignments", "order_id", UUIDOID},
-	{"assignments", "transporter_id", UUIDOID},
-	{"assignments", "vehicle_id", UUIDOID},
-	{"assignments", "driver_id", UUIDOID},
+	{"assignments", "id", TA_ID},
+	{"assignments", "trip_id", TA_TRIP_ID},
+	{"assignments", "truck_request_id", TA_ID},
+	{"assignments", "order_id", TA_ID},
+	{"assignments", "transporter_id", TA_ID},
+	{"assignments", "vehicle_id", TA_ID},
+	{"assignments", "driver_id", TA_ID},
 	{"assignments", "status", TEXTOID},
 	{"assignments", "updated_at", TIMESTAMPTZOID},
 	{"events", "id", INT8OID},
 	{"events", "event_type", TEXTOID},
-	{"events", "order_id", UUIDOID},
-	{"events", "request_id", UUIDOID},
-	{"events", "assignment_id", UUIDOID},
-	{"events", "transporter_id", UUIDOID},
+	{"events", "order_id", TA_ID},
+	{"events", "request_id", TA_ID},
+	{"events", "assignment_id", TA_ID},
+	{"events", "transporter_id", TA_ID},
 	{"events", "payload", JSONBOID},
 };
 
@@ -289,6 +290,9 @@ ta_type_ok(Oid found, Oid expected)
 void
 ta_check_column_type(Oid relid, const char *colname, Oid found, Oid expected)
 {
+	bool		id = expected == TA_ID;
+
+	expected = ta_resolve_type(expected);
 	if (ta_type_ok(found, expected))
 		return;
 	ereport(ERROR,
@@ -296,6 +300,10 @@ ta_check_column_type(Oid relid, const char *colname, Oid found, Oid expected)
 			 errmsg("column \"%s\" of relation \"%s\" is of type %s, but truck_accept reads it as %s",
 					colname, ta_relation_name(relid), format_type_be(found),
 					format_type_be(expected)),
+			 id ? errdetail("Every id column is of the type of column \"%s\" of relation \"%s\": uuid, or text.",
+							ta_column_att("orders", "id"),
+							ta_relation_name(ta_table_relid("orders"))) : 0,
+			 id ? errhint("Give all id columns one type with ALTER TABLE.") :
 			 errhint("Change the column back to type %s with ALTER TABLE.",
 					 format_type_be(expected))));
 }
@@ -334,8 +342,9 @@ ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
 	for (i = 0; i < natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		Oid			type = types[i] == TA_ID ? ta_api_id_type() : types[i];
 
-		if (att->attisdropped || att->atttypid != types[i])
+		if (att->attisdropped || att->atttypid != type)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("function %s returns a row type that truck_accept does not build",
@@ -345,7 +354,7 @@ ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
 					 errdetail("Column %d (\"%s\") is of type %s, expected %s.",
 							   i + 1, NameStr(att->attname),
 							   format_type_be(att->atttypid),
-							   format_type_be(types[i])),
+							   format_type_be(type)),
 					 errhint("Restore the row type with ALTER TYPE, or reinstall the extension.")));
 	}
 }
@@ -359,6 +368,7 @@ ta_row_col(uint64 row, int col, Oid typid, bool *isnull)
 {
 	Oid			found = SPI_gettypeid(SPI_tuptable->tupdesc, col);
 
+	typid = ta_resolve_type(typid);
 	if (found != typid && !ta_type_ok(found, typid))
 	{
 		Oid			relid;
@@ -394,16 +404,18 @@ ta_row_col_notnull(uint64 row, int col, Oid typid)
 	return d;
 }
 
-pg_uuid_t
-ta_col_uuid(int col, bool *isnull)
+/* An id column of the first row: of type TA_ID, or TA_TRIP_ID if "trip". */
+TaId
+ta_col_id(int col, bool trip, bool *isnull)
 {
-	pg_uuid_t	result;
-	Datum		d = ta_col(col, UUIDOID, isnull);
+	TaId		result;
+	Oid			type = trip ? TA_TRIP_ID : TA_ID;
+	Datum		d = ta_col(col, type, isnull);
 
 	if (*isnull)
 		memset(&result, 0, sizeof(result));
 	else
-		result = *DatumGetUUIDP(d);
+		ta_id_set(&result, d, ta_resolve_type(type));
 	return result;
 }
 
@@ -430,12 +442,12 @@ ta_col_status(int col, char *buf)
  * call back.
  */
 void
-ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
+ta_write_skipped(const char *action, const TaId *id, Oid fn_oid,
 				 const char *table)
 {
 	Oid			relid = ta_table_relid(table);
 	char	   *subject = id == NULL ? pstrdup(action) :
-		psprintf("%s %s", action, ta_uuid_text(id));
+		psprintf("%s %s", action, ta_id_text(id));
 	bool		before_triggers = false;
 
 	if (OidIsValid(relid))
@@ -479,7 +491,7 @@ ta_write_skipped(const char *action, const pg_uuid_t *id, Oid fn_oid,
  * lost its primary key.
  */
 void
-ta_check_writes(const char *action, const pg_uuid_t *id, Oid fn_oid,
+ta_check_writes(const char *action, const TaId *id, Oid fn_oid,
 				const char *const *tables, int32 expected_mask)
 {
 	int32		written = ta_col_int32(1);
@@ -502,6 +514,6 @@ ta_check_writes(const char *action, const pg_uuid_t *id, Oid fn_oid,
 	ereport(ERROR,
 			(errcode(ERRCODE_CARDINALITY_VIOLATION),
 			 errmsg("%s %s wrote %d rows, expected %d",
-					action, ta_uuid_text(id), written, expected_rows),
+					action, ta_id_text(id), written, expected_rows),
 			 errhint("Restore the primary keys of the extension's tables.")));
 }

@@ -21,7 +21,7 @@
  *					TYPES, and the checks of what a write statement wrote
  *	 rows.c			ROWS BY PRIMARY KEY: reading and locking one row directly
  *	 orders.c		an order's counter and status
- *	 uuids.c		comparing, printing and making uuids
+ *	 ids.c			comparing, printing, taking and making ids (uuid or text)
  *	 events.c		event payloads (JSON), NOTIFY, and take_events
  *	 lifecycle.c	release, cancel_order, expire, complete
  *	 accept_any.c	accept_any_truck_request
@@ -146,6 +146,7 @@
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
@@ -215,7 +216,7 @@ static TaStatement ta_read_assignment = {
 	" FROM ONLY {assignments} a"
 	" WHERE {a.truck_request_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}",
-	1, {UUIDOID}, SPI_OK_SELECT, 1
+	1, {TA_ID}, SPI_OK_SELECT, 1
 };
 
 /* accept_any: this transporter's active assignment of the order with this vehicle */
@@ -226,7 +227,7 @@ static TaStatement ta_read_own_assignment = {
 	" AND {a.status} OPERATOR(pg_catalog.=) {a:'active'}"
 	" AND {a.order_id} OPERATOR(pg_catalog.=) $1"
 	" AND {a.transporter_id} OPERATOR(pg_catalog.=) $2",
-	3, {UUIDOID, UUIDOID, UUIDOID}, SPI_OK_SELECT, 1
+	3, {TA_ID, TA_ID, TA_ID}, SPI_OK_SELECT, 1
 };
 
 /*
@@ -294,8 +295,8 @@ static TaStatement ta_read_own_assignment = {
 	" UNION ALL SELECT 8 FROM ord UNION ALL SELECT 16 FROM ins" EV ") AS w"
 
 #define TA_WRITES_ARGTYPES \
-	{UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, INT4OID, TA_ORDER_STATUS_PARAM, \
-	UUIDOID, UUIDOID, JSONBOID, TIDOID, TIDOID, TIDOID, TIDOID}
+	{TA_ID, TA_ID, TA_ID, TA_ID, TA_ID, INT4OID, TA_ORDER_STATUS_PARAM, \
+	TA_ID, TA_TRIP_ID, JSONBOID, TIDOID, TIDOID, TIDOID, TIDOID}
 
 /* [with events][by tid] */
 static TaStatement ta_accept_writes[2][2] = {
@@ -324,6 +325,7 @@ static void ta_result_cache_reset_rel(Datum arg, Oid relid);
 
 PG_FUNCTION_INFO_V1(accept_truck_request);
 PG_FUNCTION_INFO_V1(accept_truck_request_1_1);
+PG_FUNCTION_INFO_V1(accept_truck_request_text);
 
 /*
  * Module load: define the GUCs.
@@ -377,25 +379,39 @@ _PG_init(void)
 #endif
 }
 
+/* The API of the running call: see TaApi. */
+TaApi		ta_api = TA_API_NONE;
+
 /*
  * Run an entry point's body.  Checks the number of arguments the SQL
- * declaration passes, the column types (COLUMN TYPES, statements.c), and
- * keeps the re-entry depth (restored on error too).
+ * declaration passes, the column types (COLUMN TYPES, statements.c), that
+ * a function of the uuid API does not meet text ids, and keeps the re-entry
+ * depth and the API of the call (both restored on error too).
  */
 Datum
-ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
+ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo),
+		TaApi api)
 {
 	Datum		result;
+	TaApi		outer_api = ta_api;
 
 	if (PG_NARGS() != nargs)
 		elog(ERROR, "function %u called with %d arguments, expected %d",
 			 fcinfo->flinfo->fn_oid, PG_NARGS(), nargs);
 
-	ta_tables_resolve(fcinfo->flinfo->fn_oid);
+	ta_tables_resolve(fcinfo->flinfo->fn_oid, api == TA_API_TEXT);
 	if (!ta_columns_checked)
 		ta_check_columns();
+	if (api == TA_API_UUID &&
+		(ta_id_type(false) != UUIDOID || ta_id_type(true) != UUIDOID))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function %s takes and returns uuid ids, but the ids of truck_accept's tables are text",
+						format_procedure(fcinfo->flinfo->fn_oid)),
+				 errhint("Call the function of the same name in schema truck_accept_text.")));
 
 	ta_call_depth++;
+	ta_api = api;
 	PG_TRY();
 	{
 		result = body(fcinfo);
@@ -403,6 +419,7 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo))
 	PG_FINALLY();
 	{
 		ta_call_depth--;
+		ta_api = outer_api;
 	}
 	PG_END_TRY();
 
@@ -439,17 +456,17 @@ ta_find_own_assignment(TaAccept *acc)
 	Datum		args[3];
 	bool		isnull;
 
-	args[0] = UUIDPGetDatum(&acc->order.id);
-	args[1] = UUIDPGetDatum(&acc->transporter_id);
-	args[2] = UUIDPGetDatum(&acc->vehicle_id);
+	args[0] = ta_id_arg(&acc->order.id);
+	args[1] = ta_id_arg(&acc->transporter_id);
+	args[2] = ta_id_arg(&acc->vehicle_id);
 	if (ta_exec(&ta_read_own_assignment, acc->fn_oid, args, NULL) == 0)
 		return false;
 
 	acc->outcome = TA_ALREADY_YOURS;
 	acc->has_assignment = true;
-	acc->assignment_id = ta_col_uuid(1, &isnull);
-	acc->trip_id = ta_col_uuid(2, &isnull);
-	acc->request_id = ta_col_uuid(3, &isnull);
+	acc->assignment_id = ta_col_id(1, false, &isnull);
+	acc->trip_id = ta_col_id(2, true, &isnull);
+	acc->request_id = ta_col_id(3, false, &isnull);
 	acc->has_request = true;
 	ta_report_order(acc->fn_oid, &acc->order);
 	return true;
@@ -463,13 +480,13 @@ ta_find_own_assignment(TaAccept *acc)
 typedef struct TaLockedRows
 {
 	bool		vehicle_found;
-	pg_uuid_t	vehicle_owner;
+	TaId	vehicle_owner;
 	bool		vehicle_type_ok;
 	char		vehicle_status[TA_STATUS_LEN];
 	bool		have_vehicle_tid;
 	ItemPointerData vehicle_tid;
 	bool		driver_found;
-	pg_uuid_t	driver_owner;
+	TaId	driver_owner;
 	char		driver_status[TA_STATUS_LEN];
 	bool		have_driver_tid;
 	ItemPointerData driver_tid;
@@ -496,7 +513,7 @@ ta_accept_lock_rows(TaAccept *acc, const char *vehicle_type,
 	locked->vehicle_tid = row.tid;
 	if (locked->vehicle_found)
 	{
-		locked->vehicle_owner = *DatumGetUUIDP(row.values[0]);
+		locked->vehicle_owner = ta_id_from(row.values[0], ta_id_type(false));
 		locked->vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
 										 vehicle_type) == 0;
 		text_to_cstring_buffer(DatumGetTextPP(row.values[2]),
@@ -512,7 +529,7 @@ ta_accept_lock_rows(TaAccept *acc, const char *vehicle_type,
 		locked->driver_tid = row.tid;
 		if (locked->driver_found)
 		{
-			locked->driver_owner = *DatumGetUUIDP(row.values[0]);
+			locked->driver_owner = ta_id_from(row.values[0], ta_id_type(false));
 			text_to_cstring_buffer(DatumGetTextPP(row.values[1]),
 								   locked->driver_status, TA_STATUS_LEN);
 		}
@@ -547,7 +564,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 		acc->outcome = TA_VEHICLE_NOT_FOUND;
 		return false;
 	}
-	if (!ta_uuid_eq(&locked->vehicle_owner, &acc->transporter_id))
+	if (!ta_id_eq(&locked->vehicle_owner, &acc->transporter_id))
 	{
 		acc->outcome = TA_VEHICLE_NOT_OWNED;
 		return false;
@@ -575,7 +592,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 		return false;
 	}
 	if (acc->has_driver &&
-		!ta_uuid_eq(&locked->driver_owner, &acc->transporter_id))
+		!ta_id_eq(&locked->driver_owner, &acc->transporter_id))
 	{
 		acc->outcome = TA_DRIVER_NOT_OWNED;
 		return false;
@@ -610,27 +627,22 @@ ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
 
 	new_filled = acc->order.trucks_filled + 1;
 	new_status = ta_open_order_status(new_filled, acc->order.trucks_needed);
-	{
-		pg_uuid_t	ids[2];
-
-		ta_new_uuids(ids, 2);
-		acc->assignment_id = ids[0];
-		acc->trip_id = ids[1];
-	}
+	ta_new_id(&acc->assignment_id, false);
+	ta_new_id(&acc->trip_id, true);
 	acc->order.trucks_filled = new_filled;
 	strlcpy(acc->order.status, new_status, TA_STATUS_LEN);
 	payload = ta_accepted_payload(acc);
 
-	args[0] = UUIDPGetDatum(&acc->request_id);
-	args[1] = UUIDPGetDatum(&acc->transporter_id);
-	args[2] = UUIDPGetDatum(&acc->vehicle_id);
-	args[3] = UUIDPGetDatum(&acc->driver_id);
-	args[4] = UUIDPGetDatum(&acc->order.id);
+	args[0] = ta_id_arg(&acc->request_id);
+	args[1] = ta_id_arg(&acc->transporter_id);
+	args[2] = ta_id_arg(&acc->vehicle_id);
+	args[3] = ta_id_arg(&acc->driver_id);
+	args[4] = ta_id_arg(&acc->order.id);
 	args[5] = Int32GetDatum(new_filled);
 	/* an open order's status is always one the binding knows */
 	args[6] = ta_status_param("orders", new_status, &isnull);
-	args[7] = UUIDPGetDatum(&acc->assignment_id);
-	args[8] = UUIDPGetDatum(&acc->trip_id);
+	args[7] = ta_id_arg(&acc->assignment_id);
+	args[8] = ta_id_arg(&acc->trip_id);
 	/* 1.0 appends no event: $10 is then unused */
 	args[9] = acc->with_events ? JsonbPGetDatum(ta_accepted_jsonb(acc)) :
 		(Datum) 0;
@@ -653,7 +665,7 @@ ta_accept_write(TaAccept *acc, const TaLockedRows *locked)
 	if (ta_exec(&ta_accept_writes[acc->with_events ? 1 : 0][by_tid ? 1 : 0],
 				fn_oid, args, arg_nulls) != 1)
 		elog(ERROR, "accepting truck request %s returned no row",
-			 ta_uuid_text(&acc->request_id));
+			 ta_id_text(&acc->request_id));
 	ta_check_writes("accepting truck request", &acc->request_id, fn_oid,
 					ta_accept_tables,
 					1 | 2 | (acc->has_driver ? 4 : 0) | 8 | 16 |
@@ -717,8 +729,8 @@ ta_result_cache_reset_rel(Datum arg, Oid relid)
 }
 
 /* accept's result row (accept_any's adds the request's id) */
-static const Oid ta_result_types[10] = {TEXTOID, BOOLOID, UUIDOID, UUIDOID,
-UUIDOID, INT4OID, INT4OID, TEXTOID, TEXTOID, UUIDOID};
+static const Oid ta_result_types[10] = {TEXTOID, BOOLOID, TA_ID, TA_ID,
+TA_ID, INT4OID, INT4OID, TEXTOID, TEXTOID, TA_ID};
 
 static TupleDesc
 ta_result_tupdesc(FunctionCallInfo fcinfo, int natts)
@@ -766,14 +778,14 @@ ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 							 acc->outcome == TA_ALREADY_YOURS);
 	if (acc->has_assignment)
 	{
-		values[2] = ta_uuid_datum(&acc->assignment_id);
-		values[3] = ta_uuid_datum(&acc->trip_id);
+		values[2] = ta_id_result(&acc->assignment_id);
+		values[3] = ta_id_result(&acc->trip_id);
 	}
 	else
 		nulls[2] = nulls[3] = true;
 
 	if (acc->order.known || acc->outcome != TA_NOT_FOUND)
-		values[4] = ta_uuid_datum(&acc->order.id);
+		values[4] = ta_id_result(&acc->order.id);
 	else
 		nulls[4] = true;
 
@@ -792,7 +804,7 @@ ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 	if (with_request_id)
 	{
 		if (acc->has_request)
-			values[9] = ta_uuid_datum(&acc->request_id);
+			values[9] = ta_id_result(&acc->request_id);
 		else
 			nulls[9] = true;
 	}
@@ -813,14 +825,17 @@ ta_request_check(TaAccept *acc, const TaRow *row, char **vehicle_type)
 
 	text_to_cstring_buffer(DatumGetTextPP(row->values[0]), status,
 						   TA_STATUS_LEN);
-	acc->order.id = *DatumGetUUIDP(row->values[1]);
+	acc->order.id = ta_id_from(row->values[1], ta_id_type(false));
 	*vehicle_type = TextDatumGetCString(row->values[2]);
 	acc->message = NULL;
 
 	if (strcmp(status, "assigned") == 0)
 	{
+		TaId		holder;
+
 		if (!row->nulls[3] &&
-			ta_uuid_eq(DatumGetUUIDP(row->values[3]), &acc->transporter_id))
+			(holder = ta_id_from(row->values[3], ta_id_type(false)),
+			 ta_id_eq(&holder, &acc->transporter_id)))
 			return TA_ALREADY_YOURS;
 		return TA_ALREADY_TAKEN;
 	}
@@ -920,12 +935,12 @@ ta_accept_answer(TaAccept *acc, const char *vehicle_type)
 			ta_accept_locked_request(acc, vehicle_type);
 			break;
 		case TA_ALREADY_YOURS:
-			args[0] = UUIDPGetDatum(&acc->request_id);
+			args[0] = ta_id_arg(&acc->request_id);
 			if (ta_exec(&ta_read_assignment, acc->fn_oid, args, NULL) == 1)
 			{
 				acc->has_assignment = true;
-				acc->assignment_id = ta_col_uuid(1, &isnull);
-				acc->trip_id = ta_col_uuid(2, &isnull);
+				acc->assignment_id = ta_col_id(1, false, &isnull);
+				acc->trip_id = ta_col_id(2, true, &isnull);
 			}
 			ta_report_order(acc->fn_oid, &acc->order);
 			break;
@@ -956,12 +971,12 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 
 	acc.fn_oid = fcinfo->flinfo->fn_oid;
 	acc.with_events = with_events;
-	acc.request_id = *PG_GETARG_UUID_P(0);
-	acc.transporter_id = *PG_GETARG_UUID_P(1);
-	acc.vehicle_id = *PG_GETARG_UUID_P(2);
+	ta_arg_id(fcinfo, 0, &acc.request_id);
+	ta_arg_id(fcinfo, 1, &acc.transporter_id);
+	ta_arg_id(fcinfo, 2, &acc.vehicle_id);
 	acc.has_driver = !PG_ARGISNULL(3);
 	if (acc.has_driver)
-		acc.driver_id = *PG_GETARG_UUID_P(3);
+		ta_arg_id(fcinfo, 3, &acc.driver_id);
 
 	/*
 	 * A call may lock and write: not in a read-only transaction, even when
@@ -1016,12 +1031,19 @@ ta_accept_1_1(FunctionCallInfo fcinfo)
 Datum
 accept_truck_request(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 4, ta_accept_1_0);
+	return ta_call(fcinfo, 4, ta_accept_1_0, TA_API_UUID);
 }
 
 /* truck_accept 1.1's accept_truck_request(): also appends an "accepted" event */
 Datum
 accept_truck_request_1_1(PG_FUNCTION_ARGS)
 {
-	return ta_call(fcinfo, 4, ta_accept_1_1);
+	return ta_call(fcinfo, 4, ta_accept_1_1, TA_API_UUID);
+}
+
+/* truck_accept_text.accept_truck_request(), 2.2 on: the same, with text ids */
+Datum
+accept_truck_request_text(PG_FUNCTION_ARGS)
+{
+	return ta_call(fcinfo, 4, ta_accept_1_1, TA_API_TEXT);
 }

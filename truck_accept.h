@@ -4,7 +4,7 @@
  *	  What the C files of truck_accept share, grouped by the file that
  *	  defines it: the tables (catalog.c), the statement cache and SPI
  *	  helpers (statements.c), rows by primary key (rows.c), orders
- *	  (orders.c), uuids (uuids.c), the acceptance core and ta_call
+ *	  (orders.c), ids (ids.c), the acceptance core and ta_call
  *	  (truck_accept.c), and events (events.c).  lifecycle.c and
  *	  accept_any.c define nothing that others use.
  *
@@ -89,7 +89,7 @@ ta_jsonb_end_object(TaJsonbState *state)
  */
 #define TA_NKINDS 6
 extern uint32 ta_tables_generation;
-extern void ta_tables_resolve(Oid fn_oid);
+extern void ta_tables_resolve(Oid fn_oid, bool text_api);
 extern void ta_tables_invalidate(Oid relid);
 extern void ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue);
 extern Oid	ta_table_relid(const char *kind);
@@ -101,6 +101,8 @@ extern bool ta_status_is_enum(const char *kind, Oid typid);
 extern bool ta_status_plain(const char *kind);
 extern void ta_status_text(const char *kind, Datum d, Oid typid, char *buf);
 extern const char *ta_status_shown(const char *status);
+extern Oid	ta_id_type(bool trip);
+extern Oid	ta_id_collation(void);
 
 /*
  * A status as the C code holds it: the extension's name, or "?" and a value
@@ -111,10 +113,44 @@ extern const char *ta_status_shown(const char *status);
 #define TA_STATUS_LEN (TA_STATUS_MAX + 2)
 
 /*
+ * An id as the C code holds it (ids.c): a uuid, or a text id of up to
+ * TA_ID_MAX bytes held as a text datum in place, so that an id is copied by
+ * assignment and lives as long as its holder, in or out of SPI memory.
+ * "type" is UUIDOID or TEXTOID (0 in a zeroed one: no id).
+ */
+#define TA_ID_MAX 255
+
+typedef struct TaId
+{
+	Oid			type;
+	union
+	{
+		pg_uuid_t	uuid;
+		struct
+		{
+			int32		vl_len_;	/* a text datum: varlena header, bytes */
+			char		data[TA_ID_MAX];
+		}			text;
+	}			v;
+} TaId;
+
+/*
  * In a statement's argtypes: the type of the orders' status column (text,
  * or the enum it is bound to); its value comes from ta_status_param().
  */
 #define TA_ORDER_STATUS_PARAM ANYENUMOID
+
+/*
+ * In a statement's argtypes, and the column and result types the C code
+ * checks: an id (TA_ID), a trip id (TA_TRIP_ID), an array of ids
+ * (TA_ID_ARRAY).  Each is uuid, or text where the binding's id columns are
+ * text (ta_id_type(); the trip id on its own).  TA_ID is UUIDOID itself, so
+ * that the uuid case reads as it always did.
+ */
+#define TA_ID UUIDOID
+#define TA_TRIP_ID ANYNONARRAYOID
+#define TA_ID_ARRAY UUIDARRAYOID
+extern Oid	ta_resolve_type(Oid type);
 
 /*
  * The statements and what they return: statements.c.
@@ -144,7 +180,7 @@ extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
 extern Datum ta_col(int col, Oid typid, bool *isnull);
 extern Datum ta_row_col(uint64 row, int col, Oid typid, bool *isnull);
 extern Datum ta_row_col_notnull(uint64 row, int col, Oid typid);
-extern pg_uuid_t ta_col_uuid(int col, bool *isnull);
+extern TaId ta_col_id(int col, bool trip, bool *isnull);
 extern int32 ta_col_int32(int col);
 extern void ta_col_status(int col, char *buf);
 extern char *ta_relation_name(Oid relid);
@@ -159,14 +195,14 @@ extern void ta_check_result_type(Oid fn_oid, TupleDesc tupdesc, int natts,
 								 const Oid *types);
 
 /* What a write statement wrote (statements.c) */
-extern void ta_write_skipped(const char *action, const pg_uuid_t *id,
+extern void ta_write_skipped(const char *action, const TaId *id,
 							 Oid fn_oid, const char *table);
-extern void ta_check_writes(const char *action, const pg_uuid_t *id,
+extern void ta_check_writes(const char *action, const TaId *id,
 							Oid fn_oid, const char *const *tables,
 							int32 expected_mask);
 
 /*
- * One row of a recorded table, read by its uuid primary key "id" (rows.c:
+ * One row of a recorded table, read by its primary key "id" (rows.c:
  * ta_row_fetch).  "cols" are the columns read, in order, "types" the type
  * each must have (see ta_check_column_type), "notnull" a bit per column that
  * must hold a value; "read" and "lock" are the same read as SPI statements
@@ -213,34 +249,39 @@ extern TaStatement ta_read_order;	/* the same, without a lock */
 
 extern bool ta_row_direct_ok(Oid relid, bool lock, bool *may_lock);
 extern bool ta_row_fetch(const TaRowSpec *spec, Oid fn_oid,
-						 const pg_uuid_t *id, bool lock, TaRow *row);
+						 const TaId *id, bool lock, TaRow *row);
 extern void ta_row_wait(const TaRowSpec *spec, Oid fn_oid, TaRow *row);
 
 /* What a call learned about an order; reported whenever it is known. */
 typedef struct TaOrder
 {
 	bool		known;
-	pg_uuid_t	id;
+	TaId		id;
 	int32		trucks_filled;
 	int32		trucks_needed;
 	char		status[TA_STATUS_LEN];
 } TaOrder;
 
 /* Order helpers (orders.c) */
-extern void ta_order_lock_failed(Oid fn_oid, const pg_uuid_t *order_id,
-								 const char *what, const pg_uuid_t *whose,
+extern void ta_order_lock_failed(Oid fn_oid, const TaId *order_id,
+								 const char *what, const TaId *whose,
 								 bool missing_is_error);
 extern void ta_fetch_order(TaOrder *order, int first_col);
 extern void ta_order_from_row(TaOrder *order, const TaRow *row);
 extern bool ta_order_is_closed(const TaOrder *order);
 extern const char *ta_open_order_status(int32 filled, int32 needed);
 
-/* uuids (uuids.c) */
-extern bool ta_uuid_eq(const pg_uuid_t *a, const pg_uuid_t *b);
-extern char *ta_uuid_text(const pg_uuid_t *u);
-extern void ta_new_uuid(pg_uuid_t *u);
-extern void ta_new_uuids(pg_uuid_t *u, int n);
-extern Datum ta_uuid_datum(const pg_uuid_t *u);
+/* ids (ids.c) */
+extern bool ta_id_eq(const TaId *a, const TaId *b);
+extern void ta_uuid_chars(const pg_uuid_t *u, char *chars);
+extern char *ta_id_text(const TaId *id);
+extern void ta_id_set(TaId *id, Datum d, Oid type);
+extern TaId ta_id_from(Datum d, Oid type);
+extern Datum ta_id_arg(const TaId *id);
+extern void ta_new_id(TaId *id, bool trip);
+extern void ta_arg_id(FunctionCallInfo fcinfo, int argno, TaId *id);
+extern Datum ta_id_result(const TaId *id);
+extern Oid	ta_api_id_type(void);
 
 /*
  * Every entry point, and the acceptance core: truck_accept.c.
@@ -257,9 +298,24 @@ extern int	ta_notify_payload_mode;
 /* How many calls of the extension's functions are running (ta_call). */
 extern int	ta_call_depth;
 
+/*
+ * Which API an entry point serves: the functions of schema truck_accept,
+ * with uuid ids (TA_API_UUID); those of truck_accept_text, with text ids
+ * (TA_API_TEXT); or one that takes and returns no ids (TA_API_NONE).
+ */
+typedef enum TaApi
+{
+	TA_API_NONE,
+	TA_API_UUID,
+	TA_API_TEXT
+} TaApi;
+
+/* The API of the running call (ta_call). */
+extern TaApi ta_api;
+
 /* Run an entry point's body, keeping the re-entry depth. */
 extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,
-					 Datum (*body) (FunctionCallInfo));
+					 Datum (*body) (FunctionCallInfo), TaApi api);
 extern void ta_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
 /*
@@ -289,10 +345,10 @@ typedef struct TaAccept
 	Oid			fn_oid;
 	bool		with_events;	/* 1.1 and later: append an "accepted" event */
 	bool		any_request;	/* accept_any: a busy vehicle may be a retry */
-	pg_uuid_t	request_id;
-	pg_uuid_t	transporter_id;
-	pg_uuid_t	vehicle_id;
-	pg_uuid_t	driver_id;
+	TaId		request_id;
+	TaId		transporter_id;
+	TaId		vehicle_id;
+	TaId		driver_id;
 	bool		has_driver;
 	bool		have_request_tid;	/* request_tid: the locked version of the
 									 * request, as a direct read found it */
@@ -302,8 +358,8 @@ typedef struct TaAccept
 	TaOrder		order;
 	bool		has_request;	/* request_id names the request decided on */
 	bool		has_assignment;
-	pg_uuid_t	assignment_id;
-	pg_uuid_t	trip_id;
+	TaId		assignment_id;
+	TaId		trip_id;
 	const char *message;		/* NULL: the outcome's standard message */
 } TaAccept;
 
@@ -313,8 +369,8 @@ extern Datum ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc,
 							  bool with_request_id);
 
 /* JSON payloads and NOTIFY (events.c) */
-extern void ta_json_uuid(StringInfo buf, const char *key, const pg_uuid_t *u,
-						 bool isnull);
+extern void ta_json_id(StringInfo buf, const char *key, const TaId *id,
+					   bool isnull);
 extern void ta_notify_payload(const char *payload);
 extern char *ta_accepted_payload(TaAccept *acc);
 extern Jsonb *ta_accepted_jsonb(TaAccept *acc);

@@ -202,7 +202,8 @@ SELECT * FROM truck_accept.invariant_violations;
 
 -- Privileges.  PUBLIC gets nothing of 1.1 ...
 SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
-FROM pg_proc p WHERE p.pronamespace = 'truck_accept'::regnamespace ORDER BY p.oid::regprocedure::text;
+FROM pg_proc p WHERE p.pronamespace IN ('truck_accept'::regnamespace, 'truck_accept_text'::regnamespace)
+ORDER BY p.oid::regprocedure::text;
 SELECT has_table_privilege('public', 'public.events', 'SELECT, INSERT, UPDATE, DELETE') AS public_events,
 	   has_sequence_privilege('public', 'public.events_id_seq', 'USAGE, SELECT, UPDATE') AS public_sequence;
 -- ... and a role with exactly the grants the README lists can run every

@@ -4,8 +4,8 @@
 -- '2.0' its six tables stay where they are, with every row, constraint,
 -- index, grant, comment and the events sequence's position, but stop being
 -- members of the extension and are recorded in its catalog; and 1.0 goes to
--- 2.0 in one step too; then 2.0 goes to 2.1 with its rows, and 1.0 to 2.1
--- in one step.  The updated extension has the member objects of a
+-- 2.0 in one step too; then 2.0 goes to 2.1 and 2.2 with its rows, and 1.0
+-- to 2.2 in one step.  The updated extension has the member objects of a
 -- fresh CREATE EXTENSION (take_events' result type aside, as documented), and
 -- its tables have the shape of those create_tables() makes.  The database is
 -- left with a fresh truck_accept at its default version, working on the
@@ -279,7 +279,25 @@ FROM truck_accept.accept_truck_request(id('r2'), id('alpha'), id('va'));
 SELECT * FROM state();
 SELECT * FROM truck_accept.invariant_violations;
 
--- The updated extension has the shape of a fresh 2.1, but for take_events'
+-- The update to 2.2: the functions with text ids arrive in a schema of their
+-- own, truck_accept_text; they serve these uuid ids too, as text.  Every row
+-- stays, the uuid functions work on.
+ALTER EXTENSION truck_accept UPDATE TO '2.2';
+SELECT extversion FROM pg_extension WHERE extname = 'truck_accept';
+SELECT kind, relid, columns, statuses FROM truck_accept.bound_tables ORDER BY kind;
+SELECT tbl, count(*) AS rows FROM data_1_1 GROUP BY tbl ORDER BY tbl;
+SELECT outcome, released, trucks_filled, trucks_needed, order_status
+FROM truck_accept_text.release_truck_request(id('r2')::text, id('alpha')::text);
+SELECT outcome, trucks_filled, trucks_needed, order_status,
+	   pg_typeof(assignment_id) AS id_type, assignment_id::uuid IS NOT NULL AS is_uuid
+FROM truck_accept_text.accept_truck_request(id('r2')::text, id('alpha')::text, id('va')::text);
+SELECT outcome, order_status
+FROM truck_accept.accept_truck_request(id('r2'), id('alpha'), id('va'));
+SELECT * FROM state();
+SELECT * FROM truck_accept.invariant_violations;
+SELECT * FROM truck_accept_text.invariant_violations;
+
+-- The updated extension has the shape of a fresh 2.2, but for take_events'
 -- result type (the row type of truck_accept.events, which it keeps so that its
 -- grants stay), and its tables have the shape of create_tables()'s.
 REVOKE ALL ON SCHEMA truck_accept FROM t13_app;
@@ -310,7 +328,7 @@ FROM pg_extension WHERE extname = 'truck_accept';
 CREATE TEMP TABLE fresh AS SELECT * FROM shape();
 SELECT truck_accept.create_tables('truck_accept');
 CREATE TEMP TABLE fresh_tables AS SELECT * FROM table_shape('truck_accept');
--- the members of 2.1
+-- the members of 2.2
 SELECT member FROM fresh ORDER BY member;
 -- only take_events differs; none is missing on either side
 SELECT 'only after the update' AS side, member,
@@ -327,7 +345,7 @@ UNION ALL
 SELECT 'only from create_tables()', * FROM (TABLE fresh_tables EXCEPT TABLE upgraded_tables) f;
 SELECT (SELECT count(*) FROM upgraded_tables) AS upgraded, (SELECT count(*) FROM fresh_tables) AS created;
 
--- 1.0 to 2.1 in one step, in this same session, whose cached plans named
+-- 1.0 to 2.2 in one step, in this same session, whose cached plans named
 -- the dropped tables.
 DROP EXTENSION truck_accept;
 DROP TABLE truck_accept.events, truck_accept.assignments, truck_accept.truck_requests,

@@ -85,7 +85,7 @@ INSERT INTO columns VALUES
 	('vehicles', 'updated_at', 'date'),
 	('drivers', 'id', 'text'), ('drivers', 'transporter_id', 'text'),
 	('drivers', 'status', 'bytea'), ('drivers', 'updated_at', 'date'),
-	('assignments', 'id', 'text'), ('assignments', 'trip_id', 'text'),
+	('assignments', 'id', 'text'), ('assignments', 'trip_id', 'integer'),
 	('assignments', 'truck_request_id', 'text'), ('assignments', 'order_id', 'text'),
 	('assignments', 'transporter_id', 'text'), ('assignments', 'vehicle_id', 'text'),
 	('assignments', 'driver_id', 'text'), ('assignments', 'status', 'name'),

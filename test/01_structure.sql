@@ -8,7 +8,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(162);
+SELECT plan(163);
 
 -- ---------------------------------------------------------------------------
 -- Extension and schema
@@ -17,7 +17,7 @@ SELECT has_schema('truck_accept', 'schema truck_accept exists');
 SELECT has_extension('truck_accept', 'truck_accept',
 	'extension truck_accept is installed in schema truck_accept');
 SELECT is((SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
-	'2.1', 'extension version is 2.1 (the default_version)');
+	'2.2', 'extension version is 2.2 (the default_version)');
 SELECT is((SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'truck_accept'),
 	false, 'extension is not relocatable');
 
@@ -408,12 +408,20 @@ SELECT results_eq(
 	    FROM pg_catalog.pg_proc p,
 	         pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) x
 	   WHERE p.pronamespace = 'truck_accept'::regnamespace AND x.grantee = 0 ORDER BY 1$$,
-	$$VALUES ('bind_check_inserts', 'EXECUTE'), ('bind_check_table', 'EXECUTE'),
-	         ('bind_columns', 'EXECUTE'), ('bind_events', 'EXECUTE'),
+	$$VALUES ('audit_sql', 'EXECUTE'), ('bind_check_inserts', 'EXECUTE'),
+	         ('bind_check_table', 'EXECUTE'), ('bind_columns', 'EXECUTE'),
+	         ('bind_events', 'EXECUTE'), ('bind_id_types', 'EXECUTE'),
 	         ('bind_missing_invariants', 'EXECUTE'), ('bind_no_drivers', 'EXECUTE'),
-	         ('bind_statuses', 'EXECUTE'), ('bound_relation', 'EXECUTE'),
-	         ('check_invariants', 'EXECUTE')$$,
-	'PUBLIC may execute only check_invariants and bind()''s steps in schema truck_accept');
+	         ('bind_statuses', 'EXECUTE'), ('bound_id_type', 'EXECUTE'),
+	         ('bound_relation', 'EXECUTE'), ('check_invariants', 'EXECUTE')$$,
+	'PUBLIC may execute only check_invariants, its steps and bind()''s steps in schema truck_accept');
+SELECT results_eq(
+	$$SELECT p.proname::text COLLATE "default", x.privilege_type::text COLLATE "default"
+	    FROM pg_catalog.pg_proc p,
+	         pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) x
+	   WHERE p.pronamespace = 'truck_accept_text'::regnamespace AND x.grantee = 0 ORDER BY 1$$,
+	$$VALUES ('check_invariants', 'EXECUTE')$$,
+	'PUBLIC may execute only check_invariants in schema truck_accept_text');
 SELECT results_eq(
 	$$SELECT c.relname::text COLLATE "default", x.privilege_type::text COLLATE "default"
 	    FROM pg_catalog.pg_class c,

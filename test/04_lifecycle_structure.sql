@@ -7,7 +7,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(134);
+SELECT plan(139);
 
 -- A fresh role that was granted nothing (rolled back with the rest).
 CREATE ROLE truck_accept_tap_nobody NOLOGIN;
@@ -41,11 +41,47 @@ SELECT functions_are('truck_accept',
 	      'create_tables', 'create_api', 'check_invariants', 'bound_tables_changed',
 	      'bind', 'record_table', 'bound_relation', 'bind_check_table', 'bind_columns',
 	      'bind_statuses', 'bind_check_inserts', 'bind_events', 'bind_no_drivers',
-	      'bind_missing_invariants'],
-	'schema truck_accept has exactly the seven API functions, create_tables, create_api, bind and its steps, record_table, the audit and its step, and the catalog''s trigger');
+	      'bind_missing_invariants', 'bind_id_types', 'bound_id_type', 'audit_sql'],
+	'schema truck_accept has exactly the seven API functions, create_tables, create_api, bind and its steps, record_table, the audit and its steps, and the catalog''s trigger');
 SELECT is(
 	(SELECT count(*)::int FROM pg_catalog.pg_proc WHERE pronamespace = 'truck_accept'::regnamespace),
-	21, 'none of the twenty-one functions is overloaded');
+	24, 'none of the twenty-four functions is overloaded');
+
+-- 2.2: the functions that take or return ids, with text ids, in a schema of
+-- their own; every id column of their results is text
+SELECT functions_are('truck_accept_text',
+	ARRAY['accept_truck_request', 'accept_any_truck_request', 'release_truck_request',
+	      'cancel_order', 'complete_assignment', 'take_events', 'check_invariants'],
+	'schema truck_accept_text has the six functions with ids and the audit');
+SELECT is(
+	(SELECT count(*)::int FROM pg_catalog.pg_proc WHERE pronamespace = 'truck_accept_text'::regnamespace),
+	7, 'none of the seven is overloaded');
+SELECT is_empty(
+	$$SELECT p.oid::regprocedure, t.typ
+	    FROM pg_catalog.pg_proc p,
+	         LATERAL pg_catalog.unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) t(typ)
+	   WHERE p.pronamespace = 'truck_accept_text'::regnamespace
+	     AND t.typ = 'uuid'::regtype$$,
+	'no function of truck_accept_text takes or returns a uuid');
+SELECT is_empty(
+	$$SELECT a.attrelid::regclass, a.attname
+	    FROM pg_catalog.pg_attribute a
+	   WHERE a.attrelid IN ('truck_accept_text.accept_any_result'::regclass,
+	                        'truck_accept_text.event'::regclass)
+	     AND a.attnum > 0 AND a.atttypid = 'uuid'::regtype$$,
+	'the result types of truck_accept_text have no uuid column');
+SELECT results_eq(
+	$$SELECT p.proname::text COLLATE "default", p.prosrc::text COLLATE "default"
+	    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+	   WHERE p.pronamespace = 'truck_accept_text'::regnamespace AND l.lanname = 'c'
+	   ORDER BY 1$$,
+	$$VALUES ('accept_any_truck_request', 'accept_any_truck_request_text'),
+	         ('accept_truck_request', 'accept_truck_request_text'),
+	         ('cancel_order', 'cancel_order_text'),
+	         ('complete_assignment', 'complete_assignment_text'),
+	         ('release_truck_request', 'release_truck_request_text'),
+	         ('take_events', 'take_events_text')$$,
+	'each C function of truck_accept_text calls the text symbol of its namesake');
 
 SELECT has_composite('truck_accept', 'accept_any_result', 'composite type accept_any_result exists');
 SELECT results_eq(

@@ -3,12 +3,14 @@
 #
 # Part of scripts/test.sh; on a throwaway cluster of its own.  The database
 # gets create_tables() and then stress/prisma_shape.sql: the tables become
-# "Order", "TruckRequest", ... in Prisma's shape, bound with bind(), and
+# "Order", "TruckRequest", ... in Prisma's shape with text ids, bound with
+# bind(), and
 # public.orders and the rest become views over them that write through as
 # the application would, so that each spec's own set-up, steps and expected
 # output serve unchanged (its first set-up block finds the tables recorded
-# and does nothing).  Only a TRUNCATE of the extension's table names, which a
-# view cannot take, is rewritten to the bound tables' names.  Specs left
+# and does nothing).  Rewritten: a TRUNCATE of the extension's table names,
+# which a view cannot take, to the bound tables' names; the functions with
+# ids, to those of truck_accept_text; the type uuid, to text.  Specs left
 # out, and why, are listed in SKIP below.  Prints what pg_isolation_regress
 # prints.
 #
@@ -46,12 +48,21 @@ for name in "${specs[@]}"; do
 		my %t = (orders => "Order", truck_requests => "TruckRequest", vehicles => "Vehicle",
 				 drivers => "Driver", assignments => "Assignment");
 		s{(TRUNCATE\s[^;]*;)}{ my $s = $1; $s =~ s/public\.(orders|truck_requests|vehicles|drivers|assignments)\b/public."$t{$1}"/g; $s }ge;
+		# text ids: the functions of truck_accept_text, and text where a spec
+		# names the type uuid (its literals serve as they are)
+		s{\btruck_accept\.(accept_truck_request|accept_any_truck_request|release_truck_request|cancel_order|complete_assignment|take_events|invariant_violations|check_invariants)\b}{truck_accept_text.$1}g;
+		s{\buuid\b}{text}g;
 	' "specs/$name.spec" >"$work/specs/$name.spec"
 	# the one difference the tables make: a vehicle status of the
 	# application's own, in a message, is spelled as its enum spells it
 	for f in expected/"$name".out expected/"$name"_[0-9].out; do
 		[ -e "$f" ] || continue
-		sed 's/is not available (maintenance)/is not available (MAINTENANCE)/' "$f" >"$work/$f"
+		# the steps' SQL, as the output echoes it, rewritten as above
+		perl -pe '
+			s{\btruck_accept\.(accept_truck_request|accept_any_truck_request|release_truck_request|cancel_order|complete_assignment|take_events|invariant_violations|check_invariants)\b}{truck_accept_text.$1}g;
+			s{\buuid\b}{text}g;
+			s{is not available \(maintenance\)}{is not available (MAINTENANCE)};
+		' "$f" >"$work/$f"
 	done
 done
 

@@ -4,10 +4,15 @@
 \set ON_ERROR_STOP 1
 \pset footer off
 CREATE TEMP TABLE violation (what text, id text, detail text);
+-- the schema of the functions: truck_accept, or truck_accept_text for text ids
+\if :{?api}
+\else
+\set api truck_accept
+\endif
 
 -- the extension's own audit: counters, request/assignment agreement,
 -- vehicles and drivers on_trip exactly when in one active assignment
-INSERT INTO violation SELECT invariant, id::text, detail FROM truck_accept.invariant_violations;
+INSERT INTO violation SELECT invariant, id::text, detail FROM :api.invariant_violations;
 \if :{?mixed}
 \else
 \set mixed 0
@@ -66,7 +71,7 @@ FROM pg_stat_database WHERE datname = current_database() AND deadlocks > 0;
 -- been handed out exactly once (stress.consumed's key refuses a second copy)
 INSERT INTO stress.consumed
 SELECT id, event_type, assignment_id, order_id, request_id, 'final drain'
-FROM truck_accept.take_events(1000000);
+FROM :api.take_events(1000000);
 CREATE TEMP TABLE expected_events AS
 SELECT 'accepted' AS event_type, (SELECT count(*) FROM public.assignments) AS n
 UNION ALL SELECT 'released', (SELECT count(*) FROM public.assignments WHERE status = 'released')

@@ -26,9 +26,12 @@ trap 'rm -rf "$work"; ta_cluster_stop' EXIT
 
 psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring=0 -f "$here/setup.sql"
 prisma=
+api=truck_accept
 if [ "${1:-}" = --prisma ]; then
-	prisma=" on Prisma-shaped tables (bind)"
+	prisma=" on Prisma-shaped tables with text ids (bind)"
 	PGOPTIONS="-c client_min_messages=warning" psql -X -q -f "$here/prisma_shape.sql" >/dev/null
+	api=truck_accept_text
+	psql -X -At -F ' ' -c "SELECT 'text ids: ' || count(*) FILTER (WHERE NOT id ~ '^[0-9a-f-]{36}\$') || ' of ' || count(*) || ' vehicles and ' || (SELECT count(*) FILTER (WHERE NOT id ~ '^[0-9a-f-]{36}\$') || ' of ' || count(*) FROM public.\"TruckRequest\") || ' requests have legacy (non-uuid) ids' FROM public.\"Vehicle\""
 fi
 
 status=0
@@ -62,13 +65,13 @@ wait_ready() {
 
 check_state() { # $1 = label
 	local v calls
-	v=$(psql -X -At -c 'SELECT count(*) FROM truck_accept.invariant_violations')
+	v=$(psql -X -At -c "SELECT count(*) FROM $api.invariant_violations")
 	calls=$(psql -X -At -c "SELECT count(*) FROM public.assignments WHERE status = 'active'")
 	if [ "$v" = 0 ]; then
 		echo "$1: recovered; $calls active assignments, 0 invariant violations"
 	else
 		echo "$1: FAIL, $v invariant violations:"
-		psql -X -c 'SELECT * FROM truck_accept.invariant_violations LIMIT 20'
+		psql -X -c "SELECT * FROM $api.invariant_violations LIMIT 20"
 		status=1
 	fi
 }
@@ -105,7 +108,7 @@ recoveries=$(grep -c 'automatic recovery in progress' "$TA_CLUSTER_DIR/server.lo
 echo "server log: $crashes backends killed by signal 9, $recoveries crash recoveries (WAL replay) in all"
 
 echo "== sweep and audit after the faults =="
-psql -X -q -v check_answers=0 -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
+psql -X -q -v check_answers=0 -v api="$api" -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
 violations=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$work/audit.out")
 [ "${violations:-x}" = 0 ] || { echo "FAIL: ${violations:-?} violations"; status=1; }
 [ $status = 0 ] && echo "faults: PASS (3 kill -9 and 1 immediate shutdown mid-storm$prisma, 0 violations after recovery)"

@@ -1,19 +1,23 @@
 -- stress/prisma_shape.sql: turn the world of create_tables()'s tables into an application's own tables as Prisma makes them, and bind() those.
 --
--- Used by stress/storm.sh --prisma, stress/faults.sh --prisma and
--- bench/bind_cost.sh, after the world is made in public.orders and the rest:
--- the same rows, in tables "Order", "TruckRequest", "Vehicle", "Driver",
--- "Assignment" with camelCase columns, statuses as UPPERCASE enums (with
--- the same CHECKs on them as create_tables() makes, so that both shapes do
--- the same work on every write), time stamps as timestamp(3) in UTC and
--- "updatedAt" without a default; then recorded with bind() (the events
--- table stays as it is).  Last, for the harness only (stress/*.sql, the
--- storms' helpers and the isolation specs read and set up the world by the
--- extension's names), views public.orders, public.truck_requests,
--- public.vehicles, public.drivers and public.assignments over the bound
--- tables, with the extension's column names and statuses, that write
--- through as the application would: the functions never see them (they work
--- on what the catalog records).
+-- Used by stress/storm.sh --prisma, stress/faults.sh --prisma,
+-- scripts/specs-prisma.sh and bench/bind_cost.sh, after the world is made in
+-- public.orders and the rest: the same rows, in tables "Order",
+-- "TruckRequest", "Vehicle", "Driver", "Assignment" with camelCase columns,
+-- text ids as Prisma's default "String @id" makes them (about half of the
+-- rows' ids turned into legacy cuid-style ones, every trip id into a trip
+-- number), statuses as UPPERCASE enums (with the same CHECKs on them as
+-- create_tables() makes, so that both shapes do the same work on every
+-- write), time stamps as timestamp(3) in UTC and "updatedAt" without a
+-- default; then recorded with bind() (the events table stays, with text
+-- ids).  Last, for the harness only (stress/*.sql, the storms' helpers and
+-- the isolation specs read and set up the world by the extension's names),
+-- views public.orders, public.truck_requests, public.vehicles,
+-- public.drivers and public.assignments over the bound tables, with the
+-- extension's column names and statuses, that write through as the
+-- application would: the functions never see them (they work on what the
+-- catalog records).  The storms' helpers in schema stress, if there, are
+-- made again with text ids, calling truck_accept_text.
 \set ON_ERROR_STOP 1
 BEGIN;
 -- what names or compares the text statuses goes first, and comes back below
@@ -27,6 +31,38 @@ ALTER TABLE public.assignments DROP CONSTRAINT assignments_status_check;
 DROP INDEX public.assignments_one_active_per_request, public.assignments_one_active_per_vehicle,
 	public.assignments_one_active_per_driver, public.truck_requests_searching_expires_at_idx,
 	public.truck_requests_order_searching_idx;
+
+-- text ids: a legacy cuid-style id for about half of the rows (the same
+-- everywhere it is referenced), a trip number for every trip
+CREATE FUNCTION pg_temp.legacy(id text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN substr(md5(id), 1, 1) < '8' THEN 'c' || substr(md5(id), 2, 24) ELSE id END
+$$;
+DO $$
+DECLARE
+	fk record;
+	fks text[] := '{}';
+	c record;
+BEGIN
+	FOR fk IN SELECT x.conrelid::regclass AS rel, x.conname, pg_get_constraintdef(x.oid) AS def
+		FROM pg_constraint x
+		WHERE x.contype = 'f' AND x.conrelid IN ('public.orders'::regclass, 'public.truck_requests'::regclass,
+			'public.vehicles'::regclass, 'public.drivers'::regclass, 'public.assignments'::regclass) LOOP
+		EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.rel, fk.conname);
+		fks := fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.rel, fk.conname, fk.def);
+	END LOOP;
+	FOR c IN SELECT a.attrelid::regclass AS rel, a.attname FROM pg_attribute a
+		WHERE a.attrelid IN ('public.orders'::regclass, 'public.truck_requests'::regclass,
+			'public.vehicles'::regclass, 'public.drivers'::regclass, 'public.assignments'::regclass,
+			'public.events'::regclass)
+		  AND a.atttypid = 'uuid'::regtype AND NOT a.attisdropped LOOP
+		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE text USING %s', c.rel, c.attname,
+			CASE WHEN c.attname = 'trip_id' THEN format('''TRIP-2024-'' || substr(md5(%I::text), 1, 8)', c.attname)
+				 ELSE format('pg_temp.legacy(%I::text)', c.attname) END);
+	END LOOP;
+	FOR c IN SELECT * FROM unnest(fks) d LOOP
+		EXECUTE c.d;
+	END LOOP;
+END $$;
 DO $$
 DECLARE
 	t record;
@@ -111,36 +147,36 @@ DECLARE
 	o jsonb := to_jsonb(OLD);
 BEGIN
 	IF TG_OP = 'DELETE' THEN
-		EXECUTE format('DELETE FROM public.%I WHERE "id" = $1', TG_ARGV[0]) USING (o ->> 'id')::uuid;
+		EXECUTE format('DELETE FROM public.%I WHERE "id" = $1', TG_ARGV[0]) USING o ->> 'id';
 		RETURN OLD;
 	END IF;
 	CASE TG_ARGV[0]
 	WHEN 'Order' THEN
 		INSERT INTO public."Order" ("id", "trucksNeeded", "trucksFilled", "status", "updatedAt")
-		VALUES ((n ->> 'id')::uuid, (n ->> 'trucks_needed')::int, COALESCE((n ->> 'trucks_filled')::int, 0),
+		VALUES ((n ->> 'id'), (n ->> 'trucks_needed')::int, COALESCE((n ->> 'trucks_filled')::int, 0),
 				upper(COALESCE(n ->> 'status', 'searching'))::public."OrderStatus", now() AT TIME ZONE 'UTC');
 	WHEN 'TruckRequest' THEN
 		INSERT INTO public."TruckRequest" ("id", "orderId", "vehicleType", "status", "assignedTransporterId",
 			"assignedVehicleId", "assignedDriverId", "assignedAt", "expiresAt", "updatedAt")
-		VALUES ((n ->> 'id')::uuid, (n ->> 'order_id')::uuid, n ->> 'vehicle_type',
+		VALUES ((n ->> 'id'), (n ->> 'order_id'), n ->> 'vehicle_type',
 				upper(COALESCE(n ->> 'status', 'searching'))::public."TruckRequestStatus",
-				(n ->> 'assigned_transporter_id')::uuid, (n ->> 'assigned_vehicle_id')::uuid,
-				(n ->> 'assigned_driver_id')::uuid, (n ->> 'assigned_at')::timestamptz AT TIME ZONE 'UTC',
+				(n ->> 'assigned_transporter_id'), (n ->> 'assigned_vehicle_id'),
+				(n ->> 'assigned_driver_id'), (n ->> 'assigned_at')::timestamptz AT TIME ZONE 'UTC',
 				(n ->> 'expires_at')::timestamptz AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC');
 	WHEN 'Vehicle' THEN
 		INSERT INTO public."Vehicle" ("id", "transporterId", "vehicleType", "status", "updatedAt")
-		VALUES ((n ->> 'id')::uuid, (n ->> 'transporter_id')::uuid, n ->> 'vehicle_type',
+		VALUES ((n ->> 'id'), (n ->> 'transporter_id'), n ->> 'vehicle_type',
 				upper(COALESCE(n ->> 'status', 'available'))::public."VehicleStatus", now() AT TIME ZONE 'UTC');
 	WHEN 'Driver' THEN
 		INSERT INTO public."Driver" ("id", "transporterId", "status", "updatedAt")
-		VALUES ((n ->> 'id')::uuid, (n ->> 'transporter_id')::uuid,
+		VALUES ((n ->> 'id'), (n ->> 'transporter_id'),
 				upper(COALESCE(n ->> 'status', 'available'))::public."DriverStatus", now() AT TIME ZONE 'UTC');
 	WHEN 'Assignment' THEN
 		INSERT INTO public."Assignment" ("id", "tripId", "truckRequestId", "orderId", "transporterId",
 			"vehicleId", "driverId", "status", "updatedAt")
-		VALUES (COALESCE((n ->> 'id')::uuid, gen_random_uuid()), COALESCE((n ->> 'trip_id')::uuid, gen_random_uuid()),
-				(n ->> 'truck_request_id')::uuid, (n ->> 'order_id')::uuid, (n ->> 'transporter_id')::uuid,
-				(n ->> 'vehicle_id')::uuid, (n ->> 'driver_id')::uuid,
+		VALUES (COALESCE(n ->> 'id', gen_random_uuid()::text), COALESCE(n ->> 'trip_id', gen_random_uuid()::text),
+				(n ->> 'truck_request_id'), (n ->> 'order_id'), (n ->> 'transporter_id'),
+				(n ->> 'vehicle_id'), (n ->> 'driver_id'),
 				upper(COALESCE(n ->> 'status', 'active'))::public."AssignmentStatus", now() AT TIME ZONE 'UTC');
 	END CASE;
 	RETURN NEW;
@@ -155,6 +191,36 @@ CREATE TRIGGER drivers_write INSTEAD OF INSERT OR DELETE ON public.drivers
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Driver');
 CREATE TRIGGER assignments_write INSTEAD OF INSERT OR DELETE ON public.assignments
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Assignment');
+
+-- the storms' helpers (stress/setup.sql), if there: their maps hold the
+-- same ids as the tables now, and their functions take and pass text ids,
+-- to the functions of truck_accept_text
+DO $$
+DECLARE
+	c record;
+	def text;
+BEGIN
+	IF to_regnamespace('stress') IS NULL THEN
+		RETURN;
+	END IF;
+	FOR c IN SELECT a.attrelid::regclass AS rel, a.attname FROM pg_attribute a
+		JOIN pg_class t ON t.oid = a.attrelid
+		WHERE t.relnamespace = 'stress'::regnamespace AND t.relkind = 'r'
+		  AND a.atttypid = 'uuid'::regtype AND NOT a.attisdropped LOOP
+		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE text USING pg_temp.legacy(%I::text)',
+			c.rel, c.attname, c.attname);
+	END LOOP;
+	FOR c IN SELECT p.oid::regprocedure AS fn, pg_get_functiondef(p.oid) AS def FROM pg_proc p
+		WHERE p.pronamespace = 'stress'::regnamespace AND p.prokind = 'f' LOOP
+		def := regexp_replace(c.def, '\muuid\M', 'text', 'g');
+		def := regexp_replace(def, 'truck_accept\.(accept_truck_request|accept_any_truck_request|release_truck_request|cancel_order|complete_assignment|take_events|invariant_violations)\M',
+			'truck_accept_text.\1', 'g');
+		IF def <> c.def THEN
+			EXECUTE format('DROP FUNCTION %s', c.fn);
+			EXECUTE def;
+		END IF;
+	END LOOP;
+END $$;
 COMMIT;
 -- ALTER COLUMN ... TYPE took the statuses' statistics with it
 ANALYZE;

@@ -191,6 +191,12 @@ BEGIN
 END
 $$;
 
+-- one accept, for the sweep (stress/sweep.sql)
+CREATE FUNCTION stress.accept(req uuid, tr uuid, veh uuid, drv uuid) RETURNS text
+LANGUAGE sql AS $$
+	SELECT a.outcome FROM truck_accept.accept_truck_request(req, tr, veh, drv) a
+$$;
+
 -- what the event consumers took, in their own transactions: a second
 -- delivery of an event would violate the primary key
 CREATE TABLE stress.consumed (id bigint PRIMARY KEY, event_type text NOT NULL,

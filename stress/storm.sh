@@ -66,10 +66,13 @@ else
 fi
 ta_log "$what: $orders orders (1-4 trucks, each broadcast as trucks+2 requests), $calls_per_order calls per order, $clients clients ($rc_clients READ COMMITTED via pgbench, $rr_clients REPEATABLE READ via psql)"
 psql -X -q -v orders="$orders" -v calls_per_order="$calls_per_order" -v expiring="$expiring" -f "$here/setup.sql"
+api=truck_accept
 if [ $prisma = 1 ]; then
-	what="$what on Prisma-shaped tables (bind)"
-	ta_log "the world in Prisma's shape, bound with bind() (stress/prisma_shape.sql)"
+	what="$what on Prisma-shaped tables with text ids (bind)"
+	ta_log "the world in Prisma's shape, text ids, bound with bind() (stress/prisma_shape.sql)"
 	PGOPTIONS="-c client_min_messages=warning" psql -X -q -f "$here/prisma_shape.sql" >/dev/null
+	api=truck_accept_text
+	psql -X -At -F ' ' -c "SELECT 'text ids: ' || count(*) FILTER (WHERE NOT id ~ '^[0-9a-f-]{36}\$') || ' of ' || count(*) || ' vehicles and ' || (SELECT count(*) FILTER (WHERE NOT id ~ '^[0-9a-f-]{36}\$') || ' of ' || count(*) FROM public.\"TruckRequest\") || ' requests have legacy (non-uuid) ids' FROM public.\"Vehicle\""
 fi
 log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
 
@@ -77,7 +80,7 @@ log_lines_before=$(wc -l <"$TA_CLUSTER_DIR/server.log")
 # them; a second delivery of one event would violate stress.consumed's key
 consumer() {
 	while [ ! -f "$work/stop" ]; do
-		echo "BEGIN; INSERT INTO stress.consumed SELECT id, event_type, assignment_id, order_id, request_id, '$1' FROM truck_accept.take_events(50); COMMIT;"
+		echo "BEGIN; INSERT INTO stress.consumed SELECT id, event_type, assignment_id, order_id, request_id, '$1' FROM $api.take_events(50); COMMIT;"
 		sleep 0.02
 	done | psql -X -q -v ON_ERROR_STOP=1 -o /dev/null 2>"$work/consumer.$1.err"
 	echo $? >"$work/consumer.$1.rc"
@@ -135,7 +138,7 @@ fi
 psql -X -q -f "$here/report.sql"
 
 echo "== sweep and audit =="
-psql -X -q -v mixed="$mixed" -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
+psql -X -q -v mixed="$mixed" -v api="$api" -f "$here/sweep.sql" -f "$here/audit.sql" | tee "$work/audit.out"
 violations=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$work/audit.out")
 
 status=0

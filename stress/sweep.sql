@@ -4,12 +4,12 @@
 -- same transporter, when there is one).  Anything but accepted or
 -- order_closed means a slot was stuck: reported as a violation.
 \set ON_ERROR_STOP 1
-CREATE TEMP TABLE sweep_result (request_id uuid, outcome text);
+CREATE TEMP TABLE sweep_result (request_id text, outcome text);
 DO $$
 DECLARE
 	r record;
 	v record;
-	d uuid;
+	d public.drivers.id%TYPE;	-- uuid, or text on Prisma-shaped tables
 	res text;
 BEGIN
 	FOR r IN
@@ -27,8 +27,7 @@ BEGIN
 		END IF;
 		SELECT y.id INTO d FROM public.drivers y
 		WHERE y.transporter_id = v.transporter_id AND y.status = 'available' LIMIT 1;
-		SELECT a.outcome INTO res
-		FROM truck_accept.accept_truck_request(r.id, v.transporter_id, v.id, d) a;
+		res := stress.accept(r.id, v.transporter_id, v.id, d);
 		INSERT INTO sweep_result VALUES (r.id, res);
 	END LOOP;
 END

@@ -12,11 +12,12 @@
 #    (stress/prisma_shape.sql):
 #    tables "Order", "TruckRequest", "Vehicle", "Driver", "Assignment";
 #    camelCase columns; statuses as UPPERCASE enums; time stamps as
-#    timestamp(3) in UTC, "updatedAt" without a default; then recorded with
+#    timestamp(3) in UTC, "updatedAt" without a default; text ids, about
+#    half of them legacy cuid-style ones; then recorded with
 #    bind(naming => 'camelCase', add_invariants => true) (the events table
 #    stays as it is), with the same CHECKs on statuses as in 1 (so that
 #    both do the same work on every write), VACUUM FULL as in 1; counted
-#    again.
+#    again, called through truck_accept_text with text ids (noopt, ct).
 # Prints one line per measurement and the ratio bound/create_tables, gross
 # and net of noop; writes OUT/bind_cost.txt (default
 # bench/results/bind-<time>/).
@@ -64,15 +65,15 @@ ta_log "the same rows, in Prisma's shape, bound with bind()"
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -d cpu -v ON_ERROR_STOP=1 \
 	-f "$TA_ROOT/stress/prisma_shape.sql" -c 'VACUUM (FULL, ANALYZE)' >/dev/null
 ta_cluster_down fast
-measure bound noop
-measure bound c
+measure bound noopt
+measure bound ct
 
 # ratios: field 5 of each line is instructions per call
 awk '
 	{ ipc[$1 "/" $2] = $5 }
 	END {
 		printf "per accepted call: create_tables() %d, bound %d: %.4fx gross; net of noop %d vs %d: %.4fx\n",
-			ipc["create_tables/c"], ipc["bound/c"], ipc["bound/c"] / ipc["create_tables/c"],
-			ipc["create_tables/c"] - ipc["create_tables/noop"], ipc["bound/c"] - ipc["bound/noop"],
-			(ipc["bound/c"] - ipc["bound/noop"]) / (ipc["create_tables/c"] - ipc["create_tables/noop"])
+			ipc["create_tables/c"], ipc["bound/ct"], ipc["bound/ct"] / ipc["create_tables/c"],
+			ipc["create_tables/c"] - ipc["create_tables/noop"], ipc["bound/ct"] - ipc["bound/noopt"],
+			(ipc["bound/ct"] - ipc["bound/noopt"]) / (ipc["create_tables/c"] - ipc["create_tables/noop"])
 	}' "$out/bind_cost.txt" | tee -a "$out/bind_cost.txt"

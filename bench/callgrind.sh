@@ -8,7 +8,8 @@
 #
 # DATADIR is a stopped cluster's data directory (bench/run.sh stops its
 # throwaway server first), DB a database made by bench.make_world(), CONTENDER
-# one of noop a b c c_nonotify d dfn.  The call is the same every time and is
+# one of noop a b c c_nonotify d dfn, or noopt ct (noop and c with text ids,
+# on the world made into Prisma's shape by stress/prisma_shape.sql).  The call is the same every time and is
 # rolled back, so the state never changes: request 0 of live order IDX
 # (default: the middle one), transporter/vehicle/driver IDX, all free.
 #
@@ -42,11 +43,30 @@ source "$outdir/world_$db.env"   # orders rpo needed vehicles
 [ -n "$idx" ] || idx=$((orders / 2))
 req=$(uid r $((idx * rpo))) tr=$(uid t "$idx") veh=$(uid v "$idx") drv=$(uid d "$idx") ord=$(uid o "$idx")
 
+# noopt and ct: the world made into Prisma's shape with text ids by
+# stress/prisma_shape.sql, whose legacy() turned about half of the ids into
+# cuid-style ones: the same ids, as it made them
+legacy() {
+	local h
+	h=$(printf '%s' "$1" | md5sum | cut -c1-25)
+	if [[ ${h:0:1} < 8 ]]; then echo "c${h:1:24}"; else echo "$1"; fi
+}
+case $contender in
+noopt|ct)
+	req=$(legacy "$req") tr=$(legacy "$tr") veh=$(legacy "$veh") drv=$(legacy "$drv") ord=$(legacy "$ord") ;;
+esac
+
 in=$outdir/$db.$contender.in
 {
 	case $contender in
 	noop)
 		echo "PREPARE x(uuid, uuid, uuid, uuid) AS SELECT \$1, \$2, \$3, \$4;"
+		call="BEGIN; EXECUTE x('$req', '$tr', '$veh', '$drv'); ROLLBACK;" ;;
+	noopt)
+		echo "PREPARE x(text, text, text, text) AS SELECT \$1, \$2, \$3, \$4;"
+		call="BEGIN; EXECUTE x('$req', '$tr', '$veh', '$drv'); ROLLBACK;" ;;
+	ct)
+		echo "PREPARE x(text, text, text, text) AS SELECT * FROM truck_accept_text.accept_truck_request(\$1, \$2, \$3, \$4);"
 		call="BEGIN; EXECUTE x('$req', '$tr', '$veh', '$drv'); ROLLBACK;" ;;
 	c|c_nonotify)
 		[ "$contender" = c_nonotify ] && echo "SET truck_accept.notify = off;"

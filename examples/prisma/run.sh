@@ -4,8 +4,9 @@
 # 1. Installs the kit's pinned packages (npm ci) and generates the client
 #    (no database and no engine download are needed).
 # 2. Builds and installs the extension, starts a throwaway cluster, creates
-#    the application's tables (sql/include/prisma_schema.sql: what `prisma
-#    migrate` makes of prisma/schema.prisma) and records them with bind().
+#    the application's tables (sql/include/prisma_text_schema.sql: what
+#    `prisma migrate` makes of prisma/schema.prisma, text ids) and records
+#    them with bind().
 # 3. src/race.ts: 40 transporters, the old SERIALIZABLE path against the
 #    truck_accept path, side by side; then the take_events consumer.
 # 4. The README's node-postgres and psycopg 3 snippets (clients/), run
@@ -38,7 +39,7 @@ ta_cluster_start
 createdb kit
 export PGDATABASE=kit
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 \
-	-c 'CREATE EXTENSION truck_accept' -f "$TA_ROOT/sql/include/prisma_schema.sql" \
+	-c 'CREATE EXTENSION truck_accept' -f "$TA_ROOT/sql/include/prisma_text_schema.sql" \
 	-c "SELECT truck_accept.bind('\"Order\"', '\"TruckRequest\"', '\"Vehicle\"', '\"Driver\"',
 		'\"Assignment\"', naming => 'camelCase', add_invariants => true)" >/dev/null
 
@@ -50,14 +51,18 @@ npx --no-install tsx src/race.ts || fail "src/race.ts"
 
 ta_log "the README's node-postgres and psycopg 3 snippets (clients/)"
 psql -X -q -v ON_ERROR_STOP=1 <<-'SQL'
-	TRUNCATE "Assignment", "TruckRequest", "Order", "Vehicle", "Driver", public.truck_accept_events;
-	INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt") VALUES (md5('o')::uuid, 2, now());
+	TRUNCATE "Assignment", "TruckRequest", "Order", "Vehicle", "Driver", "Transporter",
+		public.truck_accept_events;
+	INSERT INTO "Transporter" ("id") SELECT 'c' || left(md5('t' || t), 24) FROM generate_series(1, 2) t;
+	INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt") VALUES (md5('o')::uuid::text, 2, now());
 	INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt")
-	SELECT md5('r' || k)::uuid, md5('o')::uuid, 'open_17ft', now() FROM generate_series(1, 2) k;
+	SELECT md5('r' || k)::uuid::text, md5('o')::uuid::text, 'open_17ft', now() FROM generate_series(1, 2) k;
 	INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "updatedAt")
-	SELECT md5('v' || t)::uuid, md5('t' || t)::uuid, 'open_17ft', now() FROM generate_series(1, 2) t;
+	SELECT 'c' || left(md5('v' || t), 24), 'c' || left(md5('t' || t), 24), 'open_17ft', now()
+	FROM generate_series(1, 2) t;
 SQL
-u() { psql -X -A -t -c "SELECT md5('$1')::uuid"; }
+# the ids: requests uuids as text, transporters and vehicles cuid-style
+u() { psql -X -A -t -c "SELECT CASE WHEN '$1' ~ '^[tv]' THEN 'c' || left(md5('$1'), 24) ELSE md5('$1')::uuid::text END"; }
 check() { # NAME EXPECTED COMMAND...
 	local name=$1 want=$2 got
 	shift 2
@@ -68,7 +73,7 @@ check "node-postgres wins" "accepted partially_filled 1/2" node clients/node-pg.
 check "node-postgres again" "already_yours partially_filled 1/2" node clients/node-pg.mjs "$(u r1)" "$(u t1)" "$(u v1)"
 check "psycopg 3 wins" "accepted fully_filled 2/2" /usr/bin/python3 clients/psycopg_accept.py "$(u r2)" "$(u t2)" "$(u v2)"
 check "psycopg 3 too late" "already_taken fully_filled 2/2" /usr/bin/python3 clients/psycopg_accept.py "$(u r1)" "$(u t2)" "$(u v2)"
-check "the audit after the snippets" "0" psql -X -A -t -c "SELECT count(*) FROM truck_accept.invariant_violations"
+check "the audit after the snippets" "0" psql -X -A -t -c "SELECT count(*) FROM truck_accept_text.invariant_violations"
 
 ta_log "the README's snippets are the kit's code (src/snippets.ts)"
 npx --no-install tsx src/snippets.ts || fail "src/snippets.ts"

@@ -8,7 +8,7 @@ const pool = new pg.Pool(); // PGHOST, PGPORT, PGUSER, PGDATABASE from the envir
 // One call, one answer: no transaction, no retry (READ COMMITTED).
 export async function acceptTruckRequest(requestId, transporterId, vehicleId, driverId = null) {
   const { rows } = await pool.query(
-    "SELECT * FROM truck_accept.accept_truck_request($1, $2, $3, $4)",
+    "SELECT * FROM truck_accept_text.accept_truck_request($1, $2, $3, $4)",
     [requestId, transporterId, vehicleId, driverId],
   );
   return rows[0]; // { outcome, accepted, assignment_id, trip_id, order_id, trucks_filled, ... }

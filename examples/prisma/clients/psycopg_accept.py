@@ -1,7 +1,6 @@
 # clients/psycopg_accept.py: truck_accept from psycopg 3, as the README shows it
 # (run by run.sh: python3 clients/psycopg_accept.py REQUEST TRANSPORTER VEHICLE).
 import sys
-import uuid
 
 # README: begin accept
 import psycopg
@@ -12,7 +11,7 @@ def accept_truck_request(conn, request_id, transporter_id, vehicle_id, driver_id
     """One call, one answer: no retry (READ COMMITTED); commit it with the caller's work."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            "SELECT * FROM truck_accept.accept_truck_request(%s, %s, %s, %s)",
+            "SELECT * FROM truck_accept_text.accept_truck_request(%s, %s, %s, %s)",
             (request_id, transporter_id, vehicle_id, driver_id),
         )
         return cur.fetchone()
@@ -20,5 +19,5 @@ def accept_truck_request(conn, request_id, transporter_id, vehicle_id, driver_id
 
 
 with psycopg.connect() as conn:  # PGHOST, PGPORT, ...; commits when the block ends
-    r = accept_truck_request(conn, *(uuid.UUID(a) for a in sys.argv[1:4]))
+    r = accept_truck_request(conn, *sys.argv[1:4])  # text ids, as str
     print(r["outcome"], r["order_status"], f'{r["trucks_filled"]}/{r["trucks_needed"]}')

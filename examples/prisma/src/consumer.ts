@@ -16,7 +16,7 @@ export async function takeBatch(client: pg.ClientBase, handle: EventHandler, bat
   await client.query("BEGIN");
   try {
     const { rows } = await client.query<TruckAcceptEvent>(
-      "SELECT * FROM truck_accept.take_events($1)",
+      "SELECT * FROM truck_accept_text.take_events($1)",
       [batch],
     );
     for (const e of rows) await handle(e);

@@ -28,9 +28,14 @@ const conn = {
   database: process.env.PGDATABASE,
 };
 
-/** md5(label) as a uuid, as the SQL below makes them: md5(label)::uuid. */
+/**
+ * The ids, as the SQL below makes them, all text (Prisma's String @id):
+ * orders, requests and drivers uuids, md5(label)::uuid::text; transporters
+ * and vehicles legacy cuid-style ids, 'c' || left(md5(label), 24).
+ */
 function uid(label: string): string {
   const h = createHash("md5").update(label).digest("hex");
+  if (label.startsWith("t") || label.startsWith("v")) return `c${h.slice(0, 24)}`;
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -46,26 +51,33 @@ function rng(seed: number) {
 
 async function resetWorld(pool: pg.Pool): Promise<void> {
   await pool.query(`TRUNCATE "Assignment", "TruckRequest", "Order", "Vehicle", "Driver",
-    public.truck_accept_events`);
+    "Transporter", public.truck_accept_events`);
+  await pool.query(
+    `INSERT INTO "Transporter" ("id")
+     SELECT 'c' || left(md5('t' || t), 24) FROM generate_series(0, $1 - 1) t`,
+    [TRANSPORTERS],
+  );
   await pool.query(
     `INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt")
-     SELECT md5('o' || n)::uuid, $1, now() FROM generate_series(0, $2 - 1) n`,
+     SELECT md5('o' || n)::uuid::text, $1, now() FROM generate_series(0, $2 - 1) n`,
     [TRUCKS, ORDERS],
   );
   await pool.query(
     `INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt")
-     SELECT md5('r' || n || '-' || k)::uuid, md5('o' || n)::uuid, 'open_17ft', now()
+     SELECT md5('r' || n || '-' || k)::uuid::text, md5('o' || n)::uuid::text, 'open_17ft', now()
      FROM generate_series(0, $1 - 1) n, generate_series(0, $2 - 1) k`,
     [ORDERS, REQUESTS_PER_ORDER],
   );
   await pool.query(
     `INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "updatedAt")
-     SELECT md5('v' || t)::uuid, md5('t' || t)::uuid, 'open_17ft', now() FROM generate_series(0, $1 - 1) t`,
+     SELECT 'c' || left(md5('v' || t), 24), 'c' || left(md5('t' || t), 24), 'open_17ft', now()
+     FROM generate_series(0, $1 - 1) t`,
     [TRANSPORTERS],
   );
   await pool.query(
     `INSERT INTO "Driver" ("id", "transporterId", "updatedAt")
-     SELECT md5('d' || t)::uuid, md5('t' || t)::uuid, now() FROM generate_series(0, $1 - 1) t`,
+     SELECT md5('d' || t)::uuid::text, 'c' || left(md5('t' || t), 24), now()
+     FROM generate_series(0, $1 - 1) t`,
     [TRANSPORTERS],
   );
 }
@@ -146,7 +158,7 @@ async function race(pool: pg.Pool, tap: Tap): Promise<Figures> {
   latencies.sort((a, b) => a - b);
   const { rows } = await pool.query(
     `SELECT (SELECT sum("trucksNeeded" - "trucksFilled") FROM "Order")::int AS unfilled,
-            (SELECT count(*) FROM truck_accept.invariant_violations)::int AS violations,
+            (SELECT count(*) FROM truck_accept_text.invariant_violations)::int AS violations,
             (SELECT count(*) FROM "Assignment")::int AS assignments`,
   );
   return {

@@ -45,7 +45,7 @@ export type OrderStatus =
   | "completed"
   | `?${string}`;
 
-/** One row of truck_accept.accept_truck_request(). */
+/** One row of truck_accept_text.accept_truck_request() (ids are text). */
 export interface AcceptResult {
   outcome: AcceptOutcome;
   accepted: boolean;
@@ -58,12 +58,12 @@ export interface AcceptResult {
   message: string;
 }
 
-/** One row of truck_accept.accept_any_truck_request(): the request it decided on too. */
+/** One row of truck_accept_text.accept_any_truck_request(): the request it decided on too. */
 export interface AcceptAnyResult extends AcceptResult {
   request_id: string | null;
 }
 
-/** One row of truck_accept.take_events(). */
+/** One row of truck_accept_text.take_events(). */
 export interface TruckAcceptEvent {
   id: string; // bigint, as text
   event_type:
@@ -95,12 +95,15 @@ export interface AcceptArgs {
 
 type Db = Pick<PrismaClient, "$queryRaw">;
 
-/** The whole acceptance: one statement, one answer, no retries. */
+/**
+ * The whole acceptance: one statement, one answer, no retries.  The ids are
+ * the tables' own (String @id: text, cuid or uuid), passed as they are to
+ * the functions of schema truck_accept_text.
+ */
 export async function acceptTruckRequest(db: Db, a: AcceptArgs): Promise<AcceptResult> {
   const rows = await db.$queryRaw<AcceptResult[]>`
-    SELECT * FROM truck_accept.accept_truck_request(
-      ${a.requestId}::uuid, ${a.transporterId}::uuid, ${a.vehicleId}::uuid,
-      ${a.driverId ?? null}::uuid)`;
+    SELECT * FROM truck_accept_text.accept_truck_request(
+      ${a.requestId}, ${a.transporterId}, ${a.vehicleId}, ${a.driverId ?? null})`;
   return rows[0];
 }
 
@@ -110,9 +113,8 @@ export async function acceptAnyTruckRequest(
   a: { orderId: string; transporterId: string; vehicleId: string; driverId?: string | null },
 ): Promise<AcceptAnyResult> {
   const rows = await db.$queryRaw<AcceptAnyResult[]>`
-    SELECT * FROM truck_accept.accept_any_truck_request(
-      ${a.orderId}::uuid, ${a.transporterId}::uuid, ${a.vehicleId}::uuid,
-      ${a.driverId ?? null}::uuid)`;
+    SELECT * FROM truck_accept_text.accept_any_truck_request(
+      ${a.orderId}, ${a.transporterId}, ${a.vehicleId}, ${a.driverId ?? null})`;
   return rows[0];
 }
 
@@ -147,7 +149,8 @@ export const HTTP_FOR: Record<AcceptOutcome, number> = {
 export function httpForSqlstate(sqlstate: string | undefined): number {
   if (sqlstate === undefined) return 500;
   switch (sqlstate) {
-    case "22P02": // invalid_text_representation: an id that is not a uuid
+    case "22P02": // invalid_text_representation: an id that is not a uuid (uuid tables)
+    case "22001": // string_data_right_truncation: an id longer than 255 bytes
     case "22004": // null_value_not_allowed: request, transporter or vehicle missing
     case "22023": // invalid_parameter_value
       return 400;
@@ -160,7 +163,8 @@ export function httpForSqlstate(sqlstate: string | undefined): number {
       return 503;
     case "42501": // insufficient_privilege: a GRANT is missing
     case "42883": // undefined_function: the extension is not installed
-    case "55000": // object_not_in_prerequisite_state: no tables recorded
+    case "55000": // object_not_in_prerequisite_state: no tables recorded, or the
+    // uuid functions (schema truck_accept) called on tables with text ids
     case "42P01": // undefined_table: a recorded table was dropped
     case "42703": // undefined_column: a bound column was renamed
     case "42804": // datatype_mismatch: a column changed type

@@ -141,7 +141,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	Datum		lock_args[1];
 	bool		isnull;
 	bool		vehicle_found;
-	TaId		owner = {0};
+	bool		owned = false;	/* by the caller's transporter */
 	char		vehicle_status[TA_STATUS_LEN] = "";
 	bool		any_open;
 
@@ -149,7 +149,8 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	vehicle_found = ta_exec(&ta_lock_vehicle, acc->fn_oid, lock_args, NULL) == 1;
 	if (vehicle_found)
 	{
-		owner = ta_col_id(1, false, &isnull);
+		owned = ta_id_matches(ta_row_col_notnull(0, 1, TA_ID), ta_id_type(false),
+							  &acc->transporter_id);
 		ta_col_status(3, vehicle_status);
 	}
 	lock_args[0] = ta_id_arg(&acc->order.id);
@@ -164,7 +165,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	ta_fetch_order(&acc->order, 1);
 
 	/* the vehicle's trip cannot change while this call holds the vehicle */
-	if (vehicle_found && ta_id_eq(&owner, &acc->transporter_id) &&
+	if (vehicle_found && owned &&
 		strcmp(vehicle_status, "on_trip") == 0 && ta_find_own_assignment(acc))
 		return;
 
@@ -180,7 +181,7 @@ lc_accept_any_no_slot(TaAccept *acc, Datum *args)
 	}
 	else if (!vehicle_found)
 		acc->outcome = TA_VEHICLE_NOT_FOUND;
-	else if (!ta_id_eq(&owner, &acc->transporter_id))
+	else if (!owned)
 		acc->outcome = TA_VEHICLE_NOT_OWNED;
 	else
 	{
@@ -257,10 +258,11 @@ lc_take_free_direct(TaAccept *acc, Datum *args, const TaId *after,
 	slot = table_slot_create(rel, NULL);
 	while (!taken)
 	{
-		Datum		cargs[5] = {args[0], args[1], args[2], ta_id_arg(&above),
-		Int64GetDatum(batch)};
+		/* $4, the last id of the batch before, only after one */
+		Datum		cargs[5] = {args[0], args[1], args[2],
+			have_above ? ta_id_arg(&above) : (Datum) 0, Int64GetDatum(batch)};
 		uint64		n = ta_exec(have_above ? &any_candidates_after : &any_candidates,
-								acc->fn_oid, cargs, NULL);
+								acc->fn_oid, cargs, have_above ? NULL : "   n ");
 		uint64		i;
 
 		for (i = 0; i < n && !taken; i++)
@@ -400,6 +402,7 @@ lc_accept_any(FunctionCallInfo fcinfo)
 	TaRow		row;
 	Datum		args[3];
 
+	ta_require_uuid_trips(fcinfo);
 	ta_require_arg(fcinfo, 0, "order_id");
 	ta_require_arg(fcinfo, 1, "transporter_id");
 	ta_require_arg(fcinfo, 2, "vehicle_id");

@@ -113,9 +113,10 @@ typedef struct TaIdTypes
 	Oid			ids;			/* UUIDOID or TEXTOID */
 	Oid			trip;			/* the same, for the trip id */
 	Oid			collation;		/* nondeterministic, or InvalidOid */
+	Oid			column_collation;	/* of the orders' text "id", any */
 } TaIdTypes;
 
-static TaIdTypes ta_ids = {UUIDOID, UUIDOID, InvalidOid};
+static TaIdTypes ta_ids = {UUIDOID, UUIDOID, InvalidOid, InvalidOid};
 static MemoryContext ta_tables_cxt = NULL;	/* ta_bindings, ta_tables_name */
 static char *ta_tables_signature = NULL;	/* all that names took from */
 
@@ -404,6 +405,7 @@ ta_read_id_types(const Oid *relids, const TaBinding *bindings, TaIdTypes *ids)
 	ids->trip = ta_id_type_of(ta_att_base_type(relids[a],
 											   ta_column_att_of(&bindings[a], "trip_id")));
 	ids->collation = InvalidOid;
+	ids->column_collation = InvalidOid;
 	if (ids->ids == TEXTOID &&
 		(attnum = get_attnum(relids[o], id_att)) != InvalidAttrNumber)
 	{
@@ -412,6 +414,7 @@ ta_read_id_types(const Oid *relids, const TaBinding *bindings, TaIdTypes *ids)
 		Oid			collation;
 
 		get_atttypetypmodcoll(relids[o], attnum, &typid, &typmod, &collation);
+		ids->column_collation = collation;
 		if (OidIsValid(collation) && !get_collation_isdeterministic(collation))
 			ids->collation = collation;
 	}
@@ -567,7 +570,9 @@ ta_extension_nsp(Oid fn_nsp)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	if (!OidIsValid(nsp))
-		elog(ERROR, "extension truck_accept is not installed");
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"truck_accept\" is not installed")));
 	ta_text_nsp = fn_nsp;
 	return nsp;
 }
@@ -643,7 +648,8 @@ ta_tables_resolve(Oid fn_oid, bool text_api)
 			ta_binding_signature(&sig, names[k], &bindings[k]);
 		}
 		ta_read_id_types(relids, bindings, &ids);
-		appendStringInfo(&sig, "ids %u %u %u", ids.ids, ids.trip, ids.collation);
+		appendStringInfo(&sig, "ids %u %u %u %u", ids.ids, ids.trip,
+						 ids.collation, ids.column_collation);
 	} while (ta_tables_inval_seen);
 	MemoryContextSwitchTo(oldcxt);
 
@@ -1089,6 +1095,13 @@ Oid
 ta_id_collation(void)
 {
 	return ta_ids.collation;
+}
+
+/* The collation of the orders' text "id", which every id column must have. */
+Oid
+ta_id_column_collation(void)
+{
+	return ta_ids.column_collation;
 }
 
 /* A type of a statement's argument or column as checked: see TA_ID. */

@@ -40,7 +40,10 @@ PG_FUNCTION_INFO_V1(take_events_text);
 /* Channel of the notifications. */
 #define TA_NOTIFY_CHANNEL "truck_accept"
 
-/* "key":"id" (a JSON string), or "key":null, after a comma. */
+/*
+ * "key":"id" (a JSON string), or "key":null, after a comma: null also for an
+ * id read from a NULL (a zeroed TaId).
+ */
 void
 ta_json_id(StringInfo buf, const char *key, const TaId *id, bool isnull)
 {
@@ -49,7 +52,7 @@ ta_json_id(StringInfo buf, const char *key, const TaId *id, bool isnull)
 	appendStringInfoString(buf, ",\"");
 	appendStringInfoString(buf, key);
 	appendStringInfoString(buf, "\":");
-	if (isnull)
+	if (isnull || id->type == InvalidOid)
 	{
 		appendStringInfoString(buf, "null");
 		return;
@@ -136,7 +139,7 @@ ta_jsonb_id(TaJsonbState *state, const char *key, const TaId *id,
 {
 	JsonbValue	v;
 
-	if (!isnull)
+	if (!isnull && id->type != InvalidOid)
 	{
 		char	   *text = ta_id_text(id);
 

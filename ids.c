@@ -24,6 +24,7 @@
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/uuid.h"
 
 #include "truck_accept.h"
@@ -31,7 +32,33 @@
 static int
 ta_id_len(const TaId *id)
 {
-	return VARSIZE(&id->v.text) - VARHDRSZ;
+	return id->type == TEXTOID ? VARSIZE(&id->v.text) - VARHDRSZ : 0;
+}
+
+/*
+ * Is the value d of an id column of type "type" (uuid, or a text type) the
+ * id *id?  It need not fit a TaId: an id longer than TA_ID_MAX in a table is
+ * simply not one a call can name, and no error.
+ */
+bool
+ta_id_matches(Datum d, Oid type, const TaId *id)
+{
+	text	   *t;
+	int			len;
+	Oid			collation;
+
+	if (type == UUIDOID || id->type != TEXTOID)
+		return type == UUIDOID && id->type == UUIDOID &&
+			memcmp(DatumGetUUIDP(d)->data, id->v.uuid.data, UUID_LEN) == 0;
+	t = DatumGetTextPP(d);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (len == ta_id_len(id) && memcmp(VARDATA_ANY(t), id->v.text.data, len) == 0)
+		return true;
+	collation = ta_id_collation();
+	if (!OidIsValid(collation))
+		return false;			/* byte-wise: not equal */
+	return DatumGetBool(DirectFunctionCall2Coll(texteq, collation,
+												PointerGetDatum(t), ta_id_arg(id)));
 }
 
 bool
@@ -129,14 +156,28 @@ ta_id_from(Datum d, Oid type)
 
 /*
  * The id as a statement's argument (of type ta_id_type(), see TA_ID): a
- * datum that points into *id, valid as long as *id is.
+ * datum that points into *id, valid as long as *id is.  An id never set (no
+ * driver, say) is an argument the caller passes as NULL: a valid datum
+ * still, an empty one of the ids' type.
  */
 Datum
 ta_id_arg(const TaId *id)
 {
+	static const pg_uuid_t no_uuid = {{0}};
+	static text *no_text = NULL;
+
 	if (id->type == UUIDOID)
 		return UUIDPGetDatum(&id->v.uuid);
-	return PointerGetDatum(&id->v.text);
+	if (id->type == TEXTOID)
+		return PointerGetDatum(&id->v.text);
+	if (ta_id_type(false) == UUIDOID)
+		return UUIDPGetDatum(&no_uuid);
+	if (no_text == NULL)
+	{
+		no_text = MemoryContextAlloc(TopMemoryContext, VARHDRSZ);
+		SET_VARSIZE(no_text, VARHDRSZ);
+	}
+	return PointerGetDatum(no_text);
 }
 
 /*

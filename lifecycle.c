@@ -322,14 +322,14 @@ static void
 lc_release_locked(LcRelease *release, Oid fn_oid)
 {
 	char		status[TA_STATUS_LEN];
-	TaId	holder;
+	Datum		holder;
 	bool		holder_isnull;
 	bool		isnull;
 	Datum		args[1];
 
 	ta_col_status(1, status);
 	release->order.id = ta_col_id(2, false, &isnull);
-	holder = ta_col_id(3, false, &holder_isnull);
+	holder = ta_col(3, TA_ID, &holder_isnull);
 
 	args[0] = ta_id_arg(&release->request_id);
 	if (strcmp(status, "assigned") != 0)
@@ -337,7 +337,8 @@ lc_release_locked(LcRelease *release, Oid fn_oid)
 		release->outcome = "not_assigned";
 		release->message = "This request is not assigned";
 	}
-	else if (holder_isnull || !ta_id_eq(&holder, &release->transporter_id))
+	else if (holder_isnull ||
+			 !ta_id_matches(holder, ta_id_type(false), &release->transporter_id))
 	{
 		release->outcome = "not_yours";
 		release->message = "This request is assigned to another transporter";

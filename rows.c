@@ -257,10 +257,14 @@ ta_pkey_index(Relation rel, AttrNumber id_attnum)
 	Oid			indexoid = ta_primary_key_index(rel);
 	HeapTuple	tup;
 	bool		ok;
+	Oid			id_type;
 
-	if (!OidIsValid(indexoid) || id_attnum == InvalidAttrNumber ||
-		TupleDescAttr(RelationGetDescr(rel), id_attnum - 1)->atttypid !=
-		ta_id_type(false))
+	if (!OidIsValid(indexoid) || id_attnum == InvalidAttrNumber)
+		return InvalidOid;
+	id_type = TupleDescAttr(RelationGetDescr(rel), id_attnum - 1)->atttypid;
+	/* (varchar is read with text's operator class: the same) */
+	if (id_type != ta_id_type(false) &&
+		!(id_type == VARCHAROID && ta_id_type(false) == TEXTOID))
 		return InvalidOid;
 
 	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
@@ -486,12 +490,7 @@ ta_row_lock(Relation rel, Snapshot snapshot, AttrNumber id_attnum,
 				bool		isnull;
 				Datum		d = slot_getattr(locked, id_attnum, &isnull);
 
-				TaId		found;
-
-				if (isnull)
-					return false;
-				ta_id_set(&found, d, id->type);
-				return ta_id_eq(&found, id);
+				return !isnull && ta_id_matches(d, ta_id_type(false), id);
 			}
 			return true;
 		case TM_SelfModified:

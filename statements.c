@@ -96,8 +96,20 @@ static char *ta_result_column_origin(int col, Oid *relid);
 uint64
 ta_exec(TaStatement *st, Oid fn_oid, Datum *values, const char *nulls)
 {
-	SPIPlanPtr	plan = ta_get_plan(st, fn_oid);
+	SPIPlanPtr	plan;
 	int			rc;
+
+	/*
+	 * The call holds its ids as the tables' types were when it began: a
+	 * nested call (from a trigger or policy) that found them changed by DDL
+	 * meanwhile would have the plans prepared for the new ones.
+	 */
+	if (ta_id_type(false) != ta_call_id_types[0] ||
+		ta_id_type(true) != ta_call_id_types[1])
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the type of the ids of truck_accept's tables changed during the call")));
+	plan = ta_get_plan(st, fn_oid);
 
 	rc = SPI_execute_plan(plan, values, nulls, false, 0);
 	if (rc != st->expected_rc)
@@ -231,6 +243,15 @@ static const TaColumn ta_columns[] = {
 	{"events", "payload", JSONBOID},
 };
 
+/* A collation's name, for messages ("none" for none). */
+static const char *
+ta_collation_name(Oid collation)
+{
+	char	   *name = OidIsValid(collation) ? get_collation_name(collation) : NULL;
+
+	return name ? quote_identifier(name) : "none";
+}
+
 /* Cleared whenever a relation changes (truck_accept.c's relcache callback). */
 bool		ta_columns_checked = false;
 
@@ -251,6 +272,7 @@ ta_check_columns(void)
 		const char *att = ta_column_att(c->table, c->column);
 		HeapTuple	tup;
 		Oid			type;
+		Oid			collation;
 
 		if (!OidIsValid(relid) || att == NULL)
 			continue;
@@ -259,10 +281,22 @@ ta_check_columns(void)
 		if (!HeapTupleIsValid(tup))
 			continue;
 		type = ((Form_pg_attribute) GETSTRUCT(tup))->atttypid;
+		collation = ((Form_pg_attribute) GETSTRUCT(tup))->attcollation;
 		ReleaseSysCache(tup);
 		if (strcmp(c->column, "status") == 0 && ta_status_is_enum(c->table, type))
 			continue;			/* an enum its binding reads */
 		ta_check_column_type(relid, att, type, c->type);
+		/* text ids of different tables are compared: under one collation */
+		if (c->type == TA_ID && ta_id_type(false) == TEXTOID &&
+			strcmp(c->table, "events") != 0 &&
+			collation != ta_id_column_collation())
+			ereport(ERROR,
+					(errcode(ERRCODE_COLLATION_MISMATCH),
+					 errmsg("column \"%s\" of relation \"%s\" has collation %s, but the ids of truck_accept's tables have collation %s",
+							att, ta_relation_name(relid),
+							ta_collation_name(collation),
+							ta_collation_name(ta_id_column_collation())),
+					 errhint("Give all id columns one collation with ALTER TABLE.")));
 	}
 	ta_columns_checked = true;
 }

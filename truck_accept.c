@@ -382,6 +382,9 @@ _PG_init(void)
 /* The API of the running call: see TaApi. */
 TaApi		ta_api = TA_API_NONE;
 
+/* The ids' and trip ids' types when the running call began (ta_exec). */
+Oid			ta_call_id_types[2] = {UUIDOID, UUIDOID};
+
 /*
  * Run an entry point's body.  Checks the number of arguments the SQL
  * declaration passes, the column types (COLUMN TYPES, statements.c), that
@@ -394,6 +397,7 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo),
 {
 	Datum		result;
 	TaApi		outer_api = ta_api;
+	Oid			outer_id_types[2] = {ta_call_id_types[0], ta_call_id_types[1]};
 
 	if (PG_NARGS() != nargs)
 		elog(ERROR, "function %u called with %d arguments, expected %d",
@@ -402,8 +406,7 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo),
 	ta_tables_resolve(fcinfo->flinfo->fn_oid, api == TA_API_TEXT);
 	if (!ta_columns_checked)
 		ta_check_columns();
-	if (api == TA_API_UUID &&
-		(ta_id_type(false) != UUIDOID || ta_id_type(true) != UUIDOID))
+	if (api == TA_API_UUID && ta_id_type(false) != UUIDOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("function %s takes and returns uuid ids, but the ids of truck_accept's tables are text",
@@ -412,6 +415,8 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo),
 
 	ta_call_depth++;
 	ta_api = api;
+	ta_call_id_types[0] = ta_id_type(false);
+	ta_call_id_types[1] = ta_id_type(true);
 	PG_TRY();
 	{
 		result = body(fcinfo);
@@ -420,10 +425,28 @@ ta_call(FunctionCallInfo fcinfo, int nargs, Datum (*body) (FunctionCallInfo),
 	{
 		ta_call_depth--;
 		ta_api = outer_api;
+		ta_call_id_types[0] = outer_id_types[0];
+		ta_call_id_types[1] = outer_id_types[1];
 	}
 	PG_END_TRY();
 
 	return result;
+}
+
+/*
+ * A function of the uuid API that returns trip ids (accept, accept_any)
+ * cannot return a text trip id: an error, where the trip ids are text.
+ */
+void
+ta_require_uuid_trips(FunctionCallInfo fcinfo)
+{
+	if (ta_api == TA_API_UUID && ta_id_type(true) != UUIDOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function %s returns uuid trip ids, but the trip ids of relation \"%s\" are text",
+						format_procedure(fcinfo->flinfo->fn_oid),
+						ta_relation_name(ta_table_relid("assignments"))),
+				 errhint("Call the function of the same name in schema truck_accept_text.")));
 }
 
 /* A NULL where the call needs a value is an error: SQLSTATE 22004. */
@@ -480,13 +503,13 @@ ta_find_own_assignment(TaAccept *acc)
 typedef struct TaLockedRows
 {
 	bool		vehicle_found;
-	TaId	vehicle_owner;
+	bool		vehicle_owned;	/* by the caller's transporter */
 	bool		vehicle_type_ok;
 	char		vehicle_status[TA_STATUS_LEN];
 	bool		have_vehicle_tid;
 	ItemPointerData vehicle_tid;
 	bool		driver_found;
-	TaId	driver_owner;
+	bool		driver_owned;
 	char		driver_status[TA_STATUS_LEN];
 	bool		have_driver_tid;
 	ItemPointerData driver_tid;
@@ -513,7 +536,8 @@ ta_accept_lock_rows(TaAccept *acc, const char *vehicle_type,
 	locked->vehicle_tid = row.tid;
 	if (locked->vehicle_found)
 	{
-		locked->vehicle_owner = ta_id_from(row.values[0], ta_id_type(false));
+		locked->vehicle_owned = ta_id_matches(row.values[0], ta_id_type(false),
+											  &acc->transporter_id);
 		locked->vehicle_type_ok = strcmp(TextDatumGetCString(row.values[1]),
 										 vehicle_type) == 0;
 		text_to_cstring_buffer(DatumGetTextPP(row.values[2]),
@@ -529,7 +553,8 @@ ta_accept_lock_rows(TaAccept *acc, const char *vehicle_type,
 		locked->driver_tid = row.tid;
 		if (locked->driver_found)
 		{
-			locked->driver_owner = ta_id_from(row.values[0], ta_id_type(false));
+			locked->driver_owned = ta_id_matches(row.values[0], ta_id_type(false),
+												 &acc->transporter_id);
 			text_to_cstring_buffer(DatumGetTextPP(row.values[1]),
 								   locked->driver_status, TA_STATUS_LEN);
 		}
@@ -564,7 +589,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 		acc->outcome = TA_VEHICLE_NOT_FOUND;
 		return false;
 	}
-	if (!ta_id_eq(&locked->vehicle_owner, &acc->transporter_id))
+	if (!locked->vehicle_owned)
 	{
 		acc->outcome = TA_VEHICLE_NOT_OWNED;
 		return false;
@@ -591,8 +616,7 @@ ta_accept_checks_pass(TaAccept *acc, const char *vehicle_type,
 		acc->outcome = TA_DRIVER_NOT_FOUND;
 		return false;
 	}
-	if (acc->has_driver &&
-		!ta_id_eq(&locked->driver_owner, &acc->transporter_id))
+	if (acc->has_driver && !locked->driver_owned)
 	{
 		acc->outcome = TA_DRIVER_NOT_OWNED;
 		return false;
@@ -831,11 +855,8 @@ ta_request_check(TaAccept *acc, const TaRow *row, char **vehicle_type)
 
 	if (strcmp(status, "assigned") == 0)
 	{
-		TaId		holder;
-
 		if (!row->nulls[3] &&
-			(holder = ta_id_from(row->values[3], ta_id_type(false)),
-			 ta_id_eq(&holder, &acc->transporter_id)))
+			ta_id_matches(row->values[3], ta_id_type(false), &acc->transporter_id))
 			return TA_ALREADY_YOURS;
 		return TA_ALREADY_TAKEN;
 	}
@@ -964,6 +985,7 @@ ta_accept(FunctionCallInfo fcinfo, bool with_events)
 	TaRow		row = {0};
 	char	   *vehicle_type = NULL;
 
+	ta_require_uuid_trips(fcinfo);
 	/* A malformed call is an error, not an outcome. */
 	ta_require_arg(fcinfo, 0, "request_id");
 	ta_require_arg(fcinfo, 1, "transporter_id");

@@ -103,6 +103,7 @@ extern void ta_status_text(const char *kind, Datum d, Oid typid, char *buf);
 extern const char *ta_status_shown(const char *status);
 extern Oid	ta_id_type(bool trip);
 extern Oid	ta_id_collation(void);
+extern Oid	ta_id_column_collation(void);
 
 /*
  * A status as the C code holds it: the extension's name, or "?" and a value
@@ -273,6 +274,7 @@ extern const char *ta_open_order_status(int32 filled, int32 needed);
 
 /* ids (ids.c) */
 extern bool ta_id_eq(const TaId *a, const TaId *b);
+extern bool ta_id_matches(Datum d, Oid type, const TaId *id);
 extern void ta_uuid_chars(const pg_uuid_t *u, char *chars);
 extern char *ta_id_text(const TaId *id);
 extern void ta_id_set(TaId *id, Datum d, Oid type);
@@ -310,8 +312,10 @@ typedef enum TaApi
 	TA_API_TEXT
 } TaApi;
 
-/* The API of the running call (ta_call). */
+/* The API of the running call (ta_call), and the ids' types it began with. */
 extern TaApi ta_api;
+extern Oid	ta_call_id_types[2];
+extern void ta_require_uuid_trips(FunctionCallInfo fcinfo);
 
 /* Run an entry point's body, keeping the re-entry depth. */
 extern Datum ta_call(FunctionCallInfo fcinfo, int nargs,

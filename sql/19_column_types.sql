@@ -144,6 +144,21 @@ SELECT event_type, nm(request_id) AS request, payload ? 'event' AS has_payload
 FROM truck_accept.take_events(100) ORDER BY id;
 SELECT * FROM truck_accept.invariant_violations;
 
+-- A text trip id (2.2) beside uuid ids: the uuid functions that return
+-- trip ids say so; the others, and those of truck_accept_text, work on.
+ALTER TABLE public.assignments ALTER COLUMN trip_id TYPE text;
+INSERT INTO public.orders (id, trucks_needed) VALUES (id('o5'), 1);
+INSERT INTO public.truck_requests (id, order_id, vehicle_type) VALUES (id('r5'), id('o5'), 'open_17ft');
+SELECT outcome FROM truck_accept.accept_truck_request(id('r5'), id('t1'), id('v1'));
+SELECT outcome FROM truck_accept.accept_any_truck_request(id('o5'), id('t1'), id('v1'));
+SELECT outcome, trip_id IS NOT NULL AS has_trip
+FROM truck_accept_text.accept_truck_request(id('r5')::text, id('t1')::text, id('v1')::text);
+SELECT outcome FROM truck_accept.release_truck_request(id('r5'), id('t1'));
+SELECT outcome FROM truck_accept.cancel_order(id('o5'));
+SELECT count(*) AS events FROM truck_accept.take_events(100);
+SELECT * FROM truck_accept.invariant_violations;
+ALTER TABLE public.assignments ALTER COLUMN trip_id TYPE uuid USING trip_id::uuid;
+
 TRUNCATE public.events, public.assignments, public.truck_requests,
 	public.vehicles, public.drivers, public.orders;
 DROP SCHEMA t19 CASCADE;

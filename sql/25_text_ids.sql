@@ -186,6 +186,22 @@ SELECT outcome FROM truck_accept_text.accept_truck_request(repeat('x', 256), 'cl
 -- a NULL id is a malformed call, as with uuids
 SELECT outcome FROM truck_accept_text.accept_truck_request(NULL, 'clt0alpha00000000000001', 'clv0alpha1');
 
+-- An id longer than that in a table is no id a call can name: compared,
+-- never held, so it answers as any other id would.
+INSERT INTO "Transporter" ("id") VALUES (repeat('t', 300));
+INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "status", "updatedAt") VALUES
+	('clv0long', repeat('t', 300), 'open_17ft', 'AVAILABLE', now());
+SELECT outcome, message
+FROM truck_accept_text.accept_truck_request('clr0req3', 'clt0alpha00000000000001', 'clv0long');
+DELETE FROM "Vehicle" WHERE "id" = 'clv0long';
+DELETE FROM "Transporter" WHERE "id" = repeat('t', 300);
+
+-- Every id column must keep the ids' collation: the functions compare
+-- them (checked at every call after DDL, as the types are).
+ALTER TABLE "Vehicle" ALTER COLUMN "transporterId" TYPE text COLLATE "C";
+SELECT outcome FROM truck_accept_text.accept_truck_request('clr0req3', 'clt0alpha00000000000001', 'clv0alpha3');
+ALTER TABLE "Vehicle" ALTER COLUMN "transporterId" TYPE text COLLATE "default";
+
 -- The audit, with text ids: consistent, then a broken row named by its id.
 SELECT * FROM truck_accept_text.invariant_violations;
 UPDATE "Vehicle" SET "status" = 'ON_TRIP' WHERE "id" = 'veh "Zürich" 1';

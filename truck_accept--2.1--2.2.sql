@@ -694,6 +694,212 @@ CREATE VIEW truck_accept_text.invariant_violations AS
 COMMENT ON VIEW truck_accept_text.invariant_violations IS
 	'one row per broken invariant between orders, requests, vehicles, drivers and assignments; empty when consistent (text ids)';
 
+/*
+ * create_api() as in 2.0, for tables with text ids (or text trip ids) too:
+ * then its wrappers take and return text, and call truck_accept_text's
+ * functions (expire_truck_requests() is truck_accept's for both).
+ */
+CREATE OR REPLACE FUNCTION truck_accept.create_api(api_schema name, app_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	s text;
+	f record;
+	missing text;
+	-- text ids (or text trip ids): wrappers of truck_accept_text's functions
+	text_ids CONSTANT boolean :=
+		truck_accept.bound_id_type() OPERATOR(pg_catalog.=) 'pg_catalog.text'::pg_catalog.regtype
+		OR EXISTS (SELECT FROM truck_accept.bound_tables b
+			JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) b.relid
+				AND a.attname OPERATOR(pg_catalog.=) COALESCE(b.columns OPERATOR(pg_catalog.->>) 'trip_id', 'trip_id')
+				AND NOT a.attisdropped
+			JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+			WHERE b.kind OPERATOR(pg_catalog.=) 'assignments'
+			  AND COALESCE(NULLIF(t.typbasetype, 0), t.oid) OPERATOR(pg_catalog.=)
+				ANY (ARRAY['pg_catalog.text'::pg_catalog.regtype, 'pg_catalog.varchar'::pg_catalog.regtype]::pg_catalog.oid[]));
+	idt CONSTANT text := CASE WHEN text_ids THEN 'text' ELSE 'uuid' END;
+	api CONSTANT text := CASE WHEN text_ids THEN 'truck_accept_text' ELSE 'truck_accept' END;
+	-- the functions wrapped, with their schemas
+	wrappers CONSTANT text[] := ARRAY[
+		pg_catalog.format('%s.accept_truck_request(%2$s, %2$s, %2$s, %2$s)', api, idt),
+		pg_catalog.format('%s.accept_any_truck_request(%2$s, %2$s, %2$s, %2$s)', api, idt),
+		pg_catalog.format('%s.release_truck_request(%2$s, %2$s)', api, idt),
+		pg_catalog.format('%s.cancel_order(%s)', api, idt),
+		'truck_accept.expire_truck_requests(timestamptz)',
+		pg_catalog.format('%s.complete_assignment(%s)', api, idt),
+		pg_catalog.format('%s.take_events(integer)', api)];
+	-- the wrappers' own signatures (expire's takes no as_of: the role may
+	-- expire what is due, not move the clock)
+	api_signatures CONSTANT text[] := ARRAY[
+		pg_catalog.format('accept_truck_request(%1$s, %1$s, %1$s, %1$s)', idt),
+		pg_catalog.format('accept_any_truck_request(%1$s, %1$s, %1$s, %1$s)', idt),
+		pg_catalog.format('release_truck_request(%1$s, %1$s)', idt),
+		pg_catalog.format('cancel_order(%s)', idt),
+		'expire_truck_requests()',
+		pg_catalog.format('complete_assignment(%s)', idt),
+		'take_events(integer)'];
+	i integer;
+	g record;
+	w text;
+BEGIN
+	IF api_schema IS NULL OR app_role IS NULL THEN
+		RAISE EXCEPTION 'arguments "api_schema" and "app_role" must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- a superuser, a member of one, or of a role that reaches the server's
+	-- files or programs
+	IF EXISTS (SELECT FROM pg_catalog.pg_roles r
+			   WHERE (r.rolsuper OR r.rolname OPERATOR(pg_catalog.=) ANY (ARRAY[
+						 'pg_read_server_files', 'pg_write_server_files',
+						 'pg_execute_server_program']))
+				 AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')) THEN
+		RAISE EXCEPTION 'the functions of an EXECUTE-only API must not be owned by a superuser'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'They run as their owner: a trigger or row-security policy on the tables would then run as a superuser.  Role "' OPERATOR(pg_catalog.||) CURRENT_USER OPERATOR(pg_catalog.||) '" is a superuser or a member of one, or of a role with access to the server''s files or programs.',
+				  HINT = 'Call create_api() as the role that owns the business tables (SET ROLE).';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) app_role) THEN
+		RAISE EXCEPTION 'role "%" does not exist', app_role
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT pg_catalog.string_agg(b.relid::text, ', ' ORDER BY b.kind) INTO missing
+	FROM truck_accept.bound_tables b
+		 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) b.relid
+	WHERE c.relowner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r
+											   WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER);
+	IF missing IS NOT NULL OR NOT EXISTS (SELECT FROM truck_accept.bound_tables) THEN
+		RAISE EXCEPTION 'role "%" does not own the tables truck_accept works on', CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Not its own: %s.', coalesce(missing, 'no tables are recorded')),
+				  HINT = 'Call create_api() as the owner of the tables that create_tables() or the update recorded.';
+	END IF;
+	SELECT pg_catalog.string_agg(DISTINCT n.nspname::text, ', ') INTO missing
+	FROM truck_accept.bound_tables b
+		 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) b.relid
+		 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+	WHERE NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE');
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'role "%" has no USAGE on the schema of the tables truck_accept works on', CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Schemas: %s.', missing),
+				  HINT = 'GRANT USAGE ON SCHEMA to the tables'' owner.';
+	END IF;
+	FOREACH w IN ARRAY wrappers LOOP
+		IF NOT pg_catalog.has_function_privilege(w::pg_catalog.regprocedure, 'EXECUTE') THEN
+			RAISE EXCEPTION 'role "%" may not execute function %', CURRENT_USER, w
+				USING ERRCODE = 'insufficient_privilege',
+					  HINT = pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I;', w, CURRENT_USER);
+		END IF;
+	END LOOP;
+
+	-- the schema: the caller's own (nobody else may then drop or replace the
+	-- wrappers), not temporary, with no function of these names yet (an
+	-- overload could capture the application's calls)
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n
+				   WHERE n.nspname OPERATOR(pg_catalog.=) api_schema
+					 AND n.nspowner OPERATOR(pg_catalog.=) (SELECT r.oid FROM pg_catalog.pg_roles r
+						 WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+					 AND n.nspname OPERATOR(pg_catalog.!~) '^pg_') THEN
+		RAISE EXCEPTION 'schema "%" does not exist or is not owned by role "%"', api_schema, CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Create it for the API alone: CREATE SCHEMA api AUTHORIZATION <the tables'' owner>;';
+	END IF;
+	SELECT pg_catalog.string_agg(p.oid::pg_catalog.regprocedure::text, ', ') INTO missing
+	FROM pg_catalog.pg_proc p
+	WHERE p.pronamespace OPERATOR(pg_catalog.=) (SELECT n.oid FROM pg_catalog.pg_namespace n
+												  WHERE n.nspname OPERATOR(pg_catalog.=) api_schema)
+	  AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['accept_truck_request',
+		'accept_any_truck_request', 'release_truck_request', 'cancel_order',
+		'expire_truck_requests', 'complete_assignment', 'take_events']);
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'schema "%" already has functions of the API''s names', api_schema
+			USING ERRCODE = 'duplicate_function',
+				  DETAIL = pg_catalog.format('Found: %s.', missing),
+				  HINT = 'Use a schema for the API alone.';
+	END IF;
+
+	s := pg_catalog.quote_ident(api_schema);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.accept_truck_request(
+	request_id %2$s, transporter_id %2$s, vehicle_id %2$s, driver_id %2$s DEFAULT NULL,
+	OUT outcome text, OUT accepted boolean, OUT assignment_id %2$s, OUT trip_id %2$s,
+	OUT order_id %2$s, OUT trucks_filled integer, OUT trucks_needed integer,
+	OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM %3$s.accept_truck_request($1, $2, $3, $4)'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE TYPE %1$s.accept_any_result AS (
+	outcome text, accepted boolean, assignment_id %2$s, trip_id %2$s, order_id %2$s,
+	trucks_filled integer, trucks_needed integer, order_status text, message text,
+	request_id %2$s)$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.accept_any_truck_request(
+	order_id %2$s, transporter_id %2$s, vehicle_id %2$s, driver_id %2$s DEFAULT NULL)
+RETURNS %1$s.accept_any_result LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM %3$s.accept_any_truck_request($1, $2, $3, $4)'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.release_truck_request(
+	request_id %2$s, transporter_id %2$s,
+	OUT outcome text, OUT released boolean, OUT assignment_id %2$s, OUT order_id %2$s,
+	OUT trucks_filled integer, OUT trucks_needed integer, OUT order_status text,
+	OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM %3$s.release_truck_request($1, $2)'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.cancel_order(
+	order_id %2$s,
+	OUT outcome text, OUT cancelled boolean, OUT requests_cancelled integer,
+	OUT assignments_cancelled integer, OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM %3$s.cancel_order($1)'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.expire_truck_requests()
+RETURNS integer LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT truck_accept.expire_truck_requests(pg_catalog.now())'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.complete_assignment(
+	assignment_id %2$s,
+	OUT outcome text, OUT completed boolean, OUT request_id %2$s, OUT order_id %2$s,
+	OUT order_status text, OUT message text)
+RETURNS record LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'SELECT * FROM %3$s.complete_assignment($1)'$ddl$, s, idt, api);
+	EXECUTE pg_catalog.format($ddl$
+CREATE FUNCTION %1$s.take_events(max_count integer)
+RETURNS TABLE (id bigint, event_type text, order_id %2$s, request_id %2$s,
+	assignment_id %2$s, transporter_id %2$s, payload jsonb, created_at timestamptz)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp ROWS 100
+AS 'SELECT e.id, e.event_type, e.order_id, e.request_id, e.assignment_id,
+		   e.transporter_id, e.payload, e.created_at
+	FROM %3$s.take_events($1) e'$ddl$, s, idt, api);
+
+	-- labelled like the functions they wrap; only app_role may call them,
+	-- whatever default privileges would have granted
+	FOR i IN 1 .. pg_catalog.array_length(wrappers, 1) LOOP
+		w := s OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) api_signatures[i];
+		EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', w,
+			'EXECUTE-only API (truck_accept.create_api), as its owner: ' OPERATOR(pg_catalog.||)
+			pg_catalog.obj_description(wrappers[i]::pg_catalog.regprocedure,
+									   'pg_proc'));
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', w);
+		FOR g IN
+			SELECT DISTINCT x.grantee FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) x
+			WHERE p.oid OPERATOR(pg_catalog.=) w::pg_catalog.regprocedure
+			  AND x.grantee OPERATOR(pg_catalog.<>) p.proowner
+			  AND x.grantee OPERATOR(pg_catalog.<>) 0
+		LOOP
+			EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %I', w,
+									  pg_catalog.pg_get_userbyid(g.grantee));
+		END LOOP;
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', w, app_role);
+	END LOOP;
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %I', s, app_role);
+END
+$fn$;
+
 -- As in truck_accept: nobody gets at the functions by accident.  The audit
 -- reads the tables with the caller's own privileges; its helpers and
 -- bind()'s new steps stay executable by PUBLIC, as 2.1's are.

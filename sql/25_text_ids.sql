@@ -208,6 +208,40 @@ UPDATE "Vehicle" SET "status" = 'ON_TRIP' WHERE "id" = 'veh "Zürich" 1';
 SELECT * FROM truck_accept_text.invariant_violations;
 UPDATE "Vehicle" SET "status" = 'AVAILABLE' WHERE "id" = 'veh "Zürich" 1';
 
+-- An EXECUTE-only API on text ids: create_api() makes wrappers that take
+-- and return text and call truck_accept_text's functions.
+CREATE ROLE t25_owner;
+CREATE ROLE t25_app;
+DO $$
+DECLARE r regclass;
+BEGIN
+	FOR r IN SELECT relid FROM truck_accept.bound_tables UNION SELECT '"Transporter"'::regclass LOOP
+		EXECUTE format('ALTER TABLE %s OWNER TO t25_owner', r);
+	END LOOP;
+END
+$$;
+GRANT USAGE ON SCHEMA truck_accept, truck_accept_text TO t25_owner;
+GRANT EXECUTE ON FUNCTION truck_accept.create_api(name, name),
+	truck_accept_text.accept_truck_request(text, text, text, text),
+	truck_accept_text.accept_any_truck_request(text, text, text, text),
+	truck_accept_text.release_truck_request(text, text), truck_accept_text.cancel_order(text),
+	truck_accept_text.complete_assignment(text), truck_accept_text.take_events(integer),
+	truck_accept.expire_truck_requests(timestamptz) TO t25_owner;
+CREATE SCHEMA api AUTHORIZATION t25_owner;
+SET ROLE t25_owner;
+SELECT truck_accept.create_api('api', 't25_app');
+RESET ROLE;
+SELECT p.oid::regprocedure AS wrapper FROM pg_proc p
+WHERE p.pronamespace = 'api'::regnamespace ORDER BY 1::text;
+SET ROLE t25_app;
+SELECT outcome, order_id, pg_typeof(assignment_id) AS id_type
+FROM api.accept_truck_request('clr0req3', 'clt0alpha00000000000001', 'clv0alpha3');
+SELECT outcome, released FROM api.release_truck_request('clr0req3', 'clt0alpha00000000000001');
+SELECT event_type, request_id, pg_typeof(request_id) AS id_type FROM api.take_events(10) ORDER BY id;
+SELECT count(*) FROM "Order";
+RESET ROLE;
+DROP SCHEMA api CASCADE;
+
 -- Ids under a nondeterministic collation (case-insensitive): equality is
 -- not byte-wise, so the rows are read by SQL, not directly by the primary
 -- key, and ids compare as the collation says, in C as in SQL.
@@ -241,3 +275,4 @@ SELECT * FROM truck_accept_text.invariant_violations;
 
 \c contrib_regression
 DROP DATABASE contrib_regression_t25;
+DROP ROLE t25_owner, t25_app;

@@ -3,9 +3,11 @@
 #
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/), the isolation specs (specs/) and
-# the pgTAP suite (test/), then the short storm and the fault tests (stress/,
-# each on a throwaway cluster of its own), the dump/restore/drop check,
-# the packaging check and the Prisma kit (examples/prisma/run.sh), prints one
+# the pgTAP suite (test/), pg_regress and the specs a second time on bound
+# Prisma-shaped tables with text ids, then the storms and the fault tests
+# (stress/, each on a throwaway cluster of its own, each on both schemas),
+# the dump/restore/drop check, the packaging check and the Prisma kit
+# (examples/prisma/run.sh), prints one
 # summary (checked against the number of tests there are), stops and removes
 # the clusters, and exits non-zero on any failure.
 #
@@ -65,6 +67,9 @@ run_suite() {
 }
 
 run_suite "pg_regress (sql/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-regress
+# pg_regress again on bound Prisma-shaped tables with text ids, on a
+# throwaway cluster of its own
+run_suite "pg_regress on bound Prisma-shaped tables (scripts/regress-prisma.sh)" each "$TA_ROOT/scripts/regress-prisma.sh"
 run_suite "isolation (specs/)" each make -s PG_CONFIG="$PG_CONFIG" installcheck-isolation
 # the specs again on bound Prisma-shaped tables, on a throwaway cluster of its own
 run_suite "isolation on bound Prisma-shaped tables (scripts/specs-prisma.sh)" each "$TA_ROOT/scripts/specs-prisma.sh"
@@ -89,12 +94,13 @@ run_suite "Prisma kit (examples/prisma/run.sh)" one "$TA_ROOT/examples/prisma/ru
 n_sql=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
 n_specs=$(find specs -maxdepth 1 -name '*.spec' | wc -l)
 n_specs_prisma=$("$TA_ROOT/scripts/specs-prisma.sh" --count)
+n_sql_prisma=$("$TA_ROOT/scripts/regress-prisma.sh" --count)
 n_tap=$(find test -maxdepth 1 -name '*.sql' | wc -l)
 n_one=$((9 - ${#skipped[@]})) # 2 storms and faults, twice; dumps, packaging, Prisma kit
-expected=$((n_sql + n_specs + n_specs_prisma + n_tap + n_one))
+expected=$((n_sql + n_sql_prisma + n_specs + n_specs_prisma + n_tap + n_one))
 if [ $((passed + failed)) -ne "$expected" ]; then
 	ta_log "count check: counted $((passed + failed)) tests, expected $expected" \
-		"($n_sql sql/ + $n_specs specs/ + $n_specs_prisma specs/ on Prisma-shaped tables + $n_tap test/ + $n_one stress, dumps, packaging and kit)"
+		"($n_sql sql/ + $n_sql_prisma sql/ on Prisma-shaped tables + $n_specs specs/ + $n_specs_prisma specs/ on Prisma-shaped tables + $n_tap test/ + $n_one stress, dumps, packaging and kit)"
 	failed_suites+=("count check")
 	failed=$((failed + 1))
 fi

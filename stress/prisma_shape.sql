@@ -114,41 +114,85 @@ SELECT truck_accept.bind('public."Order"', 'public."TruckRequest"', 'public."Veh
 	'public."Driver"', 'public."Assignment"', events => 'public.events',
 	naming => 'camelCase', add_invariants => true);
 
--- the harness's view of the bound tables (the functions do not use it)
+-- the harness's view of the bound tables (the functions do not use it):
+-- every column the extension's table had, by its name, statuses as the
+-- extension spells them, time stamps in UTC as timestamptz
 CREATE VIEW public.orders AS
 	SELECT o."id" AS id, o."trucksNeeded" AS trucks_needed, o."trucksFilled" AS trucks_filled,
-		   lower(o."status"::text) AS status
+		   lower(o."status"::text) AS status, o."createdAt" AT TIME ZONE 'UTC' AS created_at,
+		   o."updatedAt" AT TIME ZONE 'UTC' AS updated_at
 	FROM public."Order" o;
 CREATE VIEW public.truck_requests AS
 	SELECT r."id" AS id, r."orderId" AS order_id, r."vehicleType" AS vehicle_type,
 		   lower(r."status"::text) AS status, r."assignedTransporterId" AS assigned_transporter_id,
 		   r."assignedVehicleId" AS assigned_vehicle_id, r."assignedDriverId" AS assigned_driver_id,
-		   r."assignedAt" AT TIME ZONE 'UTC' AS assigned_at, r."expiresAt" AT TIME ZONE 'UTC' AS expires_at
+		   r."assignedAt" AT TIME ZONE 'UTC' AS assigned_at, r."expiresAt" AT TIME ZONE 'UTC' AS expires_at,
+		   r."createdAt" AT TIME ZONE 'UTC' AS created_at, r."updatedAt" AT TIME ZONE 'UTC' AS updated_at
 	FROM public."TruckRequest" r;
 CREATE VIEW public.vehicles AS
 	SELECT v."id" AS id, v."transporterId" AS transporter_id, v."vehicleType" AS vehicle_type,
-		   lower(v."status"::text) AS status
+		   lower(v."status"::text) AS status, v."createdAt" AT TIME ZONE 'UTC' AS created_at,
+		   v."updatedAt" AT TIME ZONE 'UTC' AS updated_at
 	FROM public."Vehicle" v;
 CREATE VIEW public.drivers AS
-	SELECT d."id" AS id, d."transporterId" AS transporter_id, lower(d."status"::text) AS status
+	SELECT d."id" AS id, d."transporterId" AS transporter_id, lower(d."status"::text) AS status,
+		   d."createdAt" AT TIME ZONE 'UTC' AS created_at, d."updatedAt" AT TIME ZONE 'UTC' AS updated_at
 	FROM public."Driver" d;
 CREATE VIEW public.assignments AS
 	SELECT a."id" AS id, a."tripId" AS trip_id, a."truckRequestId" AS truck_request_id,
 		   a."orderId" AS order_id, a."transporterId" AS transporter_id, a."vehicleId" AS vehicle_id,
-		   a."driverId" AS driver_id, lower(a."status"::text) AS status
+		   a."driverId" AS driver_id, lower(a."status"::text) AS status,
+		   a."createdAt" AT TIME ZONE 'UTC' AS created_at, a."updatedAt" AT TIME ZONE 'UTC' AS updated_at
 	FROM public."Assignment" a;
 
--- ... and writable (INSERT and DELETE), for the isolation specs' set-up
--- (scripts/specs-prisma.sh), as the application would write: its spellings,
--- ids it makes, "updatedAt"
+-- ... and writable (INSERT, UPDATE and DELETE), for the harness's set-up
+-- (the isolation specs, pg_regress a second time), as the application would
+-- write: its spellings, ids it makes, "updatedAt" it sets
 CREATE FUNCTION public.prisma_view_write() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	n jsonb := to_jsonb(NEW);
 	o jsonb := to_jsonb(OLD);
+	k text := COALESCE(o ->> 'id', n ->> 'id');
 BEGIN
 	IF TG_OP = 'DELETE' THEN
 		EXECUTE format('DELETE FROM public.%I WHERE "id" = $1', TG_ARGV[0]) USING o ->> 'id';
 		RETURN OLD;
+	END IF;
+	IF TG_OP = 'UPDATE' THEN
+		CASE TG_ARGV[0]
+		WHEN 'Order' THEN
+			UPDATE public."Order" SET "id" = n ->> 'id', "trucksNeeded" = (n ->> 'trucks_needed')::int,
+				"trucksFilled" = (n ->> 'trucks_filled')::int,
+				"status" = upper(n ->> 'status')::public."OrderStatus", "updatedAt" = now() AT TIME ZONE 'UTC'
+			WHERE "id" = k;
+		WHEN 'TruckRequest' THEN
+			UPDATE public."TruckRequest" SET "id" = n ->> 'id', "orderId" = n ->> 'order_id',
+				"vehicleType" = n ->> 'vehicle_type',
+				"status" = upper(n ->> 'status')::public."TruckRequestStatus",
+				"assignedTransporterId" = n ->> 'assigned_transporter_id',
+				"assignedVehicleId" = n ->> 'assigned_vehicle_id', "assignedDriverId" = n ->> 'assigned_driver_id',
+				"assignedAt" = (n ->> 'assigned_at')::timestamptz AT TIME ZONE 'UTC',
+				"expiresAt" = (n ->> 'expires_at')::timestamptz AT TIME ZONE 'UTC',
+				"updatedAt" = now() AT TIME ZONE 'UTC'
+			WHERE "id" = k;
+		WHEN 'Vehicle' THEN
+			UPDATE public."Vehicle" SET "id" = n ->> 'id', "transporterId" = n ->> 'transporter_id',
+				"vehicleType" = n ->> 'vehicle_type', "status" = upper(n ->> 'status')::public."VehicleStatus",
+				"updatedAt" = now() AT TIME ZONE 'UTC'
+			WHERE "id" = k;
+		WHEN 'Driver' THEN
+			UPDATE public."Driver" SET "id" = n ->> 'id', "transporterId" = n ->> 'transporter_id',
+				"status" = upper(n ->> 'status')::public."DriverStatus", "updatedAt" = now() AT TIME ZONE 'UTC'
+			WHERE "id" = k;
+		WHEN 'Assignment' THEN
+			UPDATE public."Assignment" SET "id" = n ->> 'id', "tripId" = n ->> 'trip_id',
+				"truckRequestId" = n ->> 'truck_request_id', "orderId" = n ->> 'order_id',
+				"transporterId" = n ->> 'transporter_id', "vehicleId" = n ->> 'vehicle_id',
+				"driverId" = n ->> 'driver_id', "status" = upper(n ->> 'status')::public."AssignmentStatus",
+				"updatedAt" = now() AT TIME ZONE 'UTC'
+			WHERE "id" = k;
+		END CASE;
+		RETURN NEW;
 	END IF;
 	CASE TG_ARGV[0]
 	WHEN 'Order' THEN
@@ -181,15 +225,15 @@ BEGIN
 	END CASE;
 	RETURN NEW;
 END $$;
-CREATE TRIGGER orders_write INSTEAD OF INSERT OR DELETE ON public.orders
+CREATE TRIGGER orders_write INSTEAD OF INSERT OR UPDATE OR DELETE ON public.orders
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Order');
-CREATE TRIGGER truck_requests_write INSTEAD OF INSERT OR DELETE ON public.truck_requests
+CREATE TRIGGER truck_requests_write INSTEAD OF INSERT OR UPDATE OR DELETE ON public.truck_requests
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('TruckRequest');
-CREATE TRIGGER vehicles_write INSTEAD OF INSERT OR DELETE ON public.vehicles
+CREATE TRIGGER vehicles_write INSTEAD OF INSERT OR UPDATE OR DELETE ON public.vehicles
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Vehicle');
-CREATE TRIGGER drivers_write INSTEAD OF INSERT OR DELETE ON public.drivers
+CREATE TRIGGER drivers_write INSTEAD OF INSERT OR UPDATE OR DELETE ON public.drivers
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Driver');
-CREATE TRIGGER assignments_write INSTEAD OF INSERT OR DELETE ON public.assignments
+CREATE TRIGGER assignments_write INSTEAD OF INSERT OR UPDATE OR DELETE ON public.assignments
 	FOR EACH ROW EXECUTE FUNCTION public.prisma_view_write('Assignment');
 
 -- the storms' helpers (stress/setup.sql), if there: their maps hold the

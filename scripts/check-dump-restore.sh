@@ -25,6 +25,8 @@
 #     prisma_schema.sql) recorded with bind(): after a plain and a
 #     custom-format round trip the bindings are the same, every row too, and
 #     the functions work at once, writing the application's spellings.
+#  6. The same with text ids (sql/include/prisma_text_schema.sql: cuid-style
+#     ids, a text trip id), called through truck_accept_text.
 source "$(dirname "$0")/lib.sh"
 
 ta_ensure_deps
@@ -288,6 +290,47 @@ for db in dump_bound_plain dump_bound_custom; do
 			|| ' ' || (SELECT a.status FROM \"Assignment\" a WHERE a.\"truckRequestId\" = md5('r9-3')::uuid)" | tr '\n' ' ' | sed 's/ $//')"
 	check "bound tables, $db: take_events hands out the undelivered events, the audit is empty" "13 0" \
 		"$(sql -d "$db" -c "SELECT (SELECT count(*) FROM truck_accept.take_events(100)) || ' ' || (SELECT count(*) FROM truck_accept.invariant_violations)")"
+done
+
+# 6. The same with text ids, through truck_accept_text
+sql -c "CREATE DATABASE dump_text"
+PGOPTIONS="-c client_min_messages=warning" sql -d dump_text >/dev/null <<-SQL
+	CREATE EXTENSION truck_accept;
+	\\i $TA_ROOT/sql/include/prisma_text_schema.sql
+	SELECT truck_accept.bind('"Order"', '"TruckRequest"', '"Vehicle"', '"Driver"', '"Assignment"',
+		naming => 'camelCase', add_invariants => true);
+	INSERT INTO "Transporter" ("id") SELECT 'ct' || t FROM generate_series(1, 20) t;
+	INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt")
+	SELECT 'co' || n, 2, now() FROM generate_series(1, 10) n;
+	INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt")
+	SELECT 'cr' || n || '-' || k, 'co' || n, 'open_17ft', now()
+	FROM generate_series(1, 10) n, generate_series(1, 3) k;
+	INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "updatedAt")
+	SELECT 'cv' || t, 'ct' || t, 'open_17ft', now() FROM generate_series(1, 20) t;
+	SELECT count(*) FROM (
+		SELECT truck_accept_text.accept_truck_request('cr' || (1 + (t - 1) / 2) || '-' || (1 + (t - 1) % 2),
+			'ct' || t, 'cv' || t)
+		FROM generate_series(1, 15) t) x;
+	SELECT count(*) FROM truck_accept_text.take_events(3);
+SQL
+text_before=$(bound_state dump_text)
+pg_dump -d dump_text -f "$work/dump_text.sql"
+pg_dump -d dump_text -Fc -f "$work/dump_text.dump"
+sql -c "CREATE DATABASE dump_text_plain" -c "CREATE DATABASE dump_text_custom"
+psql -X -q -v ON_ERROR_STOP=1 -d dump_text_plain -f "$work/dump_text.sql" >"$work/plain.log" 2>&1 ||
+	fail "text ids: psql -f of the plain dump: $(grep -m3 ERROR "$work/plain.log")"
+pg_restore --exit-on-error -d dump_text_custom "$work/dump_text.dump" >"$work/custom.log" 2>&1 ||
+	fail "text ids: pg_restore: $(grep -m3 error "$work/custom.log")"
+for db in dump_text_plain dump_text_custom; do
+	check "text ids, $db: the bindings and every row are restored" "$text_before" "$(bound_state "$db")"
+	check "text ids, $db: accept wins at once through truck_accept_text, text ids out" \
+		"accepted text ASSIGNED ON_TRIP ACTIVE" \
+		"$(sql -d "$db" -c "SELECT outcome || ' ' || pg_typeof(assignment_id) FROM truck_accept_text.accept_truck_request('cr9-3', 'ct20', 'cv20')" \
+			-c "SELECT (SELECT r.status FROM \"TruckRequest\" r WHERE r.id = 'cr9-3')
+			|| ' ' || (SELECT v.status FROM \"Vehicle\" v WHERE v.id = 'cv20')
+			|| ' ' || (SELECT a.status FROM \"Assignment\" a WHERE a.\"truckRequestId\" = 'cr9-3')" | tr '\n' ' ' | sed 's/ $//')"
+	check "text ids, $db: take_events hands out the undelivered events, the audit is empty" "13 0" \
+		"$(sql -d "$db" -c "SELECT (SELECT count(*) FROM truck_accept_text.take_events(100)) || ' ' || (SELECT count(*) FROM truck_accept_text.invariant_violations)")"
 done
 
 if [ "$status" -eq 0 ]; then

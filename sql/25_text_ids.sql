@@ -232,7 +232,7 @@ SET ROLE t25_owner;
 SELECT truck_accept.create_api('api', 't25_app');
 RESET ROLE;
 SELECT p.oid::regprocedure AS wrapper FROM pg_proc p
-WHERE p.pronamespace = 'api'::regnamespace ORDER BY 1::text;
+WHERE p.pronamespace = 'api'::regnamespace ORDER BY p.oid::regprocedure::text;
 SET ROLE t25_app;
 SELECT outcome, order_id, pg_typeof(assignment_id) AS id_type
 FROM api.accept_truck_request('clr0req3', 'clt0alpha00000000000001', 'clv0alpha3');

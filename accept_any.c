@@ -67,10 +67,14 @@ PG_FUNCTION_INFO_V1(accept_any_truck_request_text);
 	" AND {r.status} OPERATOR(pg_catalog.=) {r:'searching'}" \
 	" AND ({r.expires_at} IS NULL OR {r.expires_at} OPERATOR(pg_catalog.>) {r:expires_at@$2})"
 
-/* ... of the type of the vehicle offered ($3) */
+/*
+ * ... of the type of the vehicle offered ($3), and with an id a call can
+ * hold (a text id of at most TA_ID_MAX bytes: {r:id_fits})
+ */
 #define ANY_OF_TYPE \
 	" AND {r.vehicle_type} OPERATOR(pg_catalog.=)" \
-	" (SELECT {v.vehicle_type} FROM ONLY {vehicles} v WHERE {v.id} OPERATOR(pg_catalog.=) $3)"
+	" (SELECT {v.vehicle_type} FROM ONLY {vehicles} v WHERE {v.id} OPERATOR(pg_catalog.=) $3)" \
+	"{r:id_fits}"
 #define ANY_FREE_REQUEST_OF_TYPE ANY_FREE_REQUEST ANY_OF_TYPE
 
 /*

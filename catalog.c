@@ -751,6 +751,8 @@ ta_tables_invalidate_nsp(Datum arg, int cacheid, uint32 hashvalue)
  *	 {a:touch_cols}, {a:touch_vals}	in an INSERT: ", created_at,
  *						updated_at" and the time now, for those the table
  *						keeps without a default (Prisma's "updatedAt")
+ *	 {r:id_fits}		" AND" the row's text id is one a TaId holds (at
+ *						most TA_ID_MAX bytes); nothing for uuid ids
  *
  * Braces inside quoted literals, or around anything else (an array
  * literal), stay as they are.
@@ -896,7 +898,7 @@ ta_expand_column(StringInfo buf, char alias, int k, const char *spec)
  * {x:touch_vals}
  */
 static void
-ta_expand_bare(StringInfo buf, int k, const char *spec)
+ta_expand_bare(StringInfo buf, char alias, int k, const char *spec)
 {
 	const TaBinding *b = &ta_bindings[k];
 	const char *eq = strchr(spec, '=');
@@ -925,6 +927,12 @@ ta_expand_bare(StringInfo buf, int k, const char *spec)
 
 		appendStringInfo(buf, "%s = ", ta_quoted_att(k, col));
 		ta_append_now(buf, k, col);
+	}
+	else if (strcmp(spec, "id_fits") == 0)
+	{
+		if (ta_ids.ids == TEXTOID)
+			appendStringInfo(buf, " AND pg_catalog.octet_length(%c.%s) OPERATOR(pg_catalog.<=) %d",
+							 alias, ta_quoted_att(k, "id"), TA_ID_MAX);
 	}
 	else if (strcmp(spec, "touch") == 0)
 	{
@@ -980,7 +988,7 @@ ta_statement_sql(const char *template)
 		else if (strlen(inner) > 2 && ta_alias_kind(inner[0]) >= 0 && inner[1] == '.')
 			ta_expand_column(&buf, inner[0], ta_alias_kind(inner[0]), inner + 2);
 		else if (strlen(inner) > 2 && ta_alias_kind(inner[0]) >= 0 && inner[1] == ':')
-			ta_expand_bare(&buf, ta_alias_kind(inner[0]), inner + 2);
+			ta_expand_bare(&buf, inner[0], ta_alias_kind(inner[0]), inner + 2);
 		else
 		{
 			/* not ours: an array literal, say */

@@ -319,7 +319,7 @@ lc_take_events(FunctionCallInfo fcinfo)
 			{
 				TaId		id = ta_id_from(values[j], UUIDOID);
 
-				values[j] = ta_id_result(&id);
+				values[j] = ta_id_result(&id, &nulls[j]);
 			}
 		}
 		tuplestore_putvalues(tupstore, tupdesc, values, nulls);

@@ -243,12 +243,15 @@ ta_api_id_type(void)
 
 /*
  * The id as a value the running call returns (ta_api_id_type()), palloc'd
- * in the current memory context.  The uuid API never holds a text id: its
+ * in the current memory context; *isnull for an id read from a NULL.  The uuid API never holds a text id: its
  * calls refuse a binding with text ids (ta_call).
  */
 Datum
-ta_id_result(const TaId *id)
+ta_id_result(const TaId *id, bool *isnull)
 {
+	*isnull = id->type == InvalidOid;	/* read from a NULL */
+	if (*isnull)
+		return (Datum) 0;
 	if (ta_api == TA_API_TEXT)
 	{
 		if (id->type == UUIDOID)

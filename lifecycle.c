@@ -361,11 +361,11 @@ lc_release_result(FunctionCallInfo fcinfo, const LcRelease *release)
 	values[0] = CStringGetTextDatum(release->outcome);
 	values[1] = BoolGetDatum(strcmp(release->outcome, "released") == 0);
 	if (release->has_assignment)
-		values[2] = ta_id_result(&release->assignment_id);
+		values[2] = ta_id_result(&release->assignment_id, &nulls[2]);
 	else
 		nulls[2] = true;
 	if (strcmp(release->outcome, "not_found") != 0)
-		values[3] = ta_id_result(&release->order.id);
+		values[3] = ta_id_result(&release->order.id, &nulls[3]);
 	else
 		nulls[3] = true;
 	if (release->order.known)
@@ -1119,8 +1119,8 @@ lc_complete_result(FunctionCallInfo fcinfo, const LcComplete *complete)
 	values[1] = BoolGetDatum(strcmp(complete->outcome, "completed") == 0);
 	if (complete->found)
 	{
-		values[2] = ta_id_result(&complete->request_id);
-		values[3] = ta_id_result(&complete->order.id);
+		values[2] = ta_id_result(&complete->request_id, &nulls[2]);
+		values[3] = ta_id_result(&complete->order.id, &nulls[3]);
 	}
 	else
 		nulls[2] = nulls[3] = true;

@@ -625,6 +625,7 @@ ta_row_fetch(const TaRowSpec *spec, Oid fn_oid, const TaId *id,
 	bool		may_lock;
 	bool		found;
 
+	ta_check_call_id_types();
 	if (lock)
 		PreventCommandIfReadOnly("SELECT FOR NO KEY UPDATE");
 	row->settled = false;

@@ -82,6 +82,22 @@ ta_get_plan(TaStatement *st, Oid fn_oid)
 	return st->plan;
 }
 
+/*
+ * The call holds its ids as the tables' id types were when it began: a
+ * nested call (from a trigger or policy) that found them changed by DDL
+ * meanwhile has prepared the plans, and read the tables, for the new ones.
+ * An error, before anything is read or passed as the old type.
+ */
+void
+ta_check_call_id_types(void)
+{
+	if (ta_id_type(false) != ta_call_id_types[0] ||
+		ta_id_type(true) != ta_call_id_types[1])
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the type of the ids of truck_accept's tables changed during the call")));
+}
+
 /* The statement ta_exec() ran last: its result is what ta_col() reads. */
 static TaStatement *ta_last_stmt = NULL;
 
@@ -99,19 +115,12 @@ ta_exec(TaStatement *st, Oid fn_oid, Datum *values, const char *nulls)
 	SPIPlanPtr	plan;
 	int			rc;
 
-	/*
-	 * The call holds its ids as the tables' types were when it began: a
-	 * nested call (from a trigger or policy) that found them changed by DDL
-	 * meanwhile would have the plans prepared for the new ones.
-	 */
-	if (ta_id_type(false) != ta_call_id_types[0] ||
-		ta_id_type(true) != ta_call_id_types[1])
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the type of the ids of truck_accept's tables changed during the call")));
+	ta_check_call_id_types();
 	plan = ta_get_plan(st, fn_oid);
 
 	rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	/* a trigger or policy it ran may have changed them: before any result */
+	ta_check_call_id_types();
 	if (rc != st->expected_rc)
 		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
 			 SPI_result_code_string(rc), st->sql);

@@ -161,7 +161,7 @@ DECLARE
 	c record;
 	typ regtype;
 BEGIN
-	FOR c IN SELECT k.i, r.col, a.attname, a.atttypid, a.attcollation,
+	FOR c IN SELECT k.i, r.col, a.attname, a.atttypid, a.atttypmod, a.attcollation,
 			COALESCE(NULLIF(t.typbasetype, 0), t.oid)::pg_catalog.regtype AS base
 		FROM pg_catalog.generate_subscripts(rels, 1) k(i)
 			 CROSS JOIN LATERAL pg_catalog.jsonb_array_elements_text(
@@ -175,6 +175,19 @@ BEGIN
 		typ := CASE WHEN c.base OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text'::regtype,
 				'pg_catalog.varchar'::regtype])
 			THEN 'pg_catalog.text'::regtype ELSE 'pg_catalog.uuid'::regtype END;
+		-- the ids the functions make: a uuid's 36 characters must fit
+		IF kinds[c.i] OPERATOR(pg_catalog.=) 'assignments'
+			AND c.col OPERATOR(pg_catalog.=) ANY (ARRAY['id', 'trip_id'])
+			AND c.atttypid OPERATOR(pg_catalog.=) 'pg_catalog.varchar'::regtype
+			AND c.atttypmod OPERATOR(pg_catalog.<>) -1
+			AND c.atttypmod OPERATOR(pg_catalog.-) 4 OPERATOR(pg_catalog.<) 36 THEN
+			RAISE EXCEPTION 'column "%" of relation % is of type %, too short for the ids truck_accept makes',
+				c.attname, rels[c.i], pg_catalog.format_type(c.atttypid, c.atttypmod)
+				USING ERRCODE = 'datatype_mismatch',
+					  DETAIL = pg_catalog.format('It plays "%s" of assignments: a new assignment''s %s is a fresh uuid, 36 characters as text.',
+						c.col, CASE c.col WHEN 'id' THEN 'id' ELSE 'trip id' END),
+					  HINT = 'Make it text, or varchar(36) or longer, with ALTER TABLE.';
+		END IF;
 		IF c.col OPERATOR(pg_catalog.=) 'trip_id' THEN
 			trip_type := typ;
 		ELSIF id_type IS NULL THEN
@@ -785,6 +798,12 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = pg_catalog.format('Schemas: %s.', missing),
 				  HINT = 'GRANT USAGE ON SCHEMA to the tables'' owner.';
+	END IF;
+	IF text_ids AND NOT pg_catalog.has_schema_privilege('truck_accept_text', 'USAGE') THEN
+		RAISE EXCEPTION 'role "%" has no USAGE on schema truck_accept_text', CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The tables'' ids are text: the wrappers call the functions of truck_accept_text.',
+				  HINT = pg_catalog.format('GRANT USAGE ON SCHEMA truck_accept_text TO %I;', CURRENT_USER);
 	END IF;
 	FOREACH w IN ARRAY wrappers LOOP
 		IF NOT pg_catalog.has_function_privilege(w::pg_catalog.regprocedure, 'EXECUTE') THEN

@@ -802,14 +802,14 @@ ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 							 acc->outcome == TA_ALREADY_YOURS);
 	if (acc->has_assignment)
 	{
-		values[2] = ta_id_result(&acc->assignment_id);
-		values[3] = ta_id_result(&acc->trip_id);
+		values[2] = ta_id_result(&acc->assignment_id, &nulls[2]);
+		values[3] = ta_id_result(&acc->trip_id, &nulls[3]);
 	}
 	else
 		nulls[2] = nulls[3] = true;
 
 	if (acc->order.known || acc->outcome != TA_NOT_FOUND)
-		values[4] = ta_id_result(&acc->order.id);
+		values[4] = ta_id_result(&acc->order.id, &nulls[4]);
 	else
 		nulls[4] = true;
 
@@ -828,7 +828,7 @@ ta_accept_result(FunctionCallInfo fcinfo, TaAccept *acc, bool with_request_id)
 	if (with_request_id)
 	{
 		if (acc->has_request)
-			values[9] = ta_id_result(&acc->request_id);
+			values[9] = ta_id_result(&acc->request_id, &nulls[9]);
 		else
 			nulls[9] = true;
 	}

@@ -176,6 +176,7 @@ typedef struct TaStatement
 	uint32		generation;
 } TaStatement;
 
+extern void ta_check_call_id_types(void);
 extern uint64 ta_exec(TaStatement *st, Oid fn_oid, Datum *values,
 					  const char *nulls);
 extern Datum ta_col(int col, Oid typid, bool *isnull);
@@ -282,7 +283,7 @@ extern TaId ta_id_from(Datum d, Oid type);
 extern Datum ta_id_arg(const TaId *id);
 extern void ta_new_id(TaId *id, bool trip);
 extern void ta_arg_id(FunctionCallInfo fcinfo, int argno, TaId *id);
-extern Datum ta_id_result(const TaId *id);
+extern Datum ta_id_result(const TaId *id, bool *isnull);
 extern Oid	ta_api_id_type(void);
 
 /*

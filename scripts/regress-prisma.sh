@@ -24,6 +24,7 @@ declare -A SKIP=(
 	[06_reentry]="puts triggers on the extension's tables, views here"
 	[13_upgrade]="updates from 1.0, whose tables are the extension's own"
 	[16_direct_reads]="grants column privileges and row security on the extension's tables, views here"
+	[17_statements_qualified]="checks the statements of the C sources, not the tables"
 	[19_column_types]="changes the types of the extension's tables' columns, views here"
 	[20_user_conditions]="puts triggers, policies and constraints on the extension's tables, views here"
 	[21_accept_any_cost]="reads the system columns (xmax) of the extension's tables, views here"
@@ -80,9 +81,10 @@ rewrite() {
 		s{(SCHEMA truck_accept)(\s+(?:TO|FROM)\b)}{$1, truck_accept_text$2}g;
 		s{(permission denied for schema truck_accept)\b}{$1_text}g;
 		# ids as text
+		# (the type only: not a word of a literal or a comment, not-a-uuid)
 		unless ($ENV{KEEP_UUID}) {
 			s{::uuid END}{::uuid::text END}g;
-			s{\buuid\b(?!::text)}{text}g;
+			s{(?<![\w-])uuid\b(?![-\x27]|::text| text\b)}{text}g;
 		}
 		# time stamps of the tables are timestamp(3): now() as they keep it
 		s{\b(assigned_at|updated_at) = now\(\)}{$1 = now()::timestamptz(3)}g;

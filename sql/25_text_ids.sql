@@ -230,6 +230,51 @@ UPDATE "Vehicle" SET "status" = 'ON_TRIP' WHERE "id" = 'veh "Zürich" 1';
 SELECT * FROM truck_accept_text.invariant_violations;
 UPDATE "Vehicle" SET "status" = 'AVAILABLE' WHERE "id" = 'veh "Zürich" 1';
 
+-- The SQL path with text ids: where the direct read steps aside (row
+-- security, column privileges), and what a user's policy or trigger does,
+-- as with uuid ids (sql/16, sql/20).
+INSERT INTO "Order" ("id", "trucksNeeded", "updatedAt") VALUES ('clo0rls', 2, now());
+INSERT INTO "TruckRequest" ("id", "orderId", "vehicleType", "updatedAt") VALUES
+	('clr0rls1', 'clo0rls', 'open_17ft', now()), ('clr0rls2', 'clo0rls', 'open_17ft', now());
+INSERT INTO "Vehicle" ("id", "transporterId", "vehicleType", "status", "updatedAt") VALUES
+	('clv0rls1', 'clt0bravo00000000000002', 'open_17ft', 'AVAILABLE', now()),
+	('clv0rls2', 'clt0charlie000000000003', 'open_17ft', 'AVAILABLE', now());
+CREATE ROLE t25_caller;
+GRANT USAGE ON SCHEMA truck_accept, truck_accept_text TO t25_caller;
+GRANT EXECUTE ON FUNCTION truck_accept_text.accept_truck_request(text, text, text, text) TO t25_caller;
+GRANT SELECT, UPDATE ON "Order", "Vehicle", "Driver" TO t25_caller;
+GRANT SELECT, INSERT ON "Assignment", public.truck_accept_events TO t25_caller;
+GRANT USAGE ON SEQUENCE public.truck_accept_events_id_seq TO t25_caller;
+-- column privileges only on the requests: read through SQL, and it wins
+GRANT SELECT ("id", "orderId", "vehicleType", "status", "assignedTransporterId", "expiresAt"),
+	UPDATE ("status", "assignedTransporterId", "assignedVehicleId", "assignedDriverId",
+		"assignedAt", "updatedAt") ON "TruckRequest" TO t25_caller;
+-- row security on the orders: a policy to read them but none to lock them
+ALTER TABLE "Order" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON "Order" FOR SELECT USING (true);
+SET ROLE t25_caller;
+SELECT outcome FROM truck_accept_text.accept_truck_request('clr0rls1', 'clt0bravo00000000000002', 'clv0rls1');
+RESET ROLE;
+CREATE POLICY lock_all ON "Order" FOR UPDATE USING (true);
+SET ROLE t25_caller;
+SELECT outcome, order_id, trucks_filled
+FROM truck_accept_text.accept_truck_request('clr0rls1', 'clt0bravo00000000000002', 'clv0rls1');
+SELECT outcome, order_id
+FROM truck_accept_text.accept_truck_request('clr0rls1', 'clt0bravo00000000000002', 'clv0rls1');
+RESET ROLE;
+DROP POLICY read_all ON "Order";
+DROP POLICY lock_all ON "Order";
+ALTER TABLE "Order" DISABLE ROW LEVEL SECURITY;
+-- a BEFORE trigger that skips the vehicle's update
+CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER skip_vehicle BEFORE UPDATE ON "Vehicle" FOR EACH ROW EXECUTE FUNCTION skip_row();
+SELECT outcome FROM truck_accept_text.accept_truck_request('clr0rls2', 'clt0charlie000000000003', 'clv0rls2');
+DROP TRIGGER skip_vehicle ON "Vehicle";
+SELECT outcome, trucks_filled, order_status
+FROM truck_accept_text.accept_truck_request('clr0rls2', 'clt0charlie000000000003', 'clv0rls2');
+SELECT * FROM truck_accept_text.invariant_violations;
+SELECT count(*) AS events FROM truck_accept_text.take_events(100);
+
 -- An EXECUTE-only API on text ids: create_api() makes wrappers that take
 -- and return text and call truck_accept_text's functions.
 CREATE ROLE t25_owner;
@@ -301,4 +346,4 @@ SELECT * FROM truck_accept_text.invariant_violations;
 
 \c contrib_regression
 DROP DATABASE contrib_regression_t25;
-DROP ROLE t25_owner, t25_app;
+DROP ROLE t25_owner, t25_app, t25_caller;
